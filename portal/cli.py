@@ -1,0 +1,71 @@
+"""Flask commands for operators: demo data, the outbox, the scheduler and translations."""
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from sqlalchemy import exists, select
+
+from portal import outbox
+from portal.demo import generate_reports
+from portal.extensions import db
+from portal.models import Report
+
+
+@click.command("seed-demo")
+@click.option("--reports", "count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="How many reports to create.")
+@click.option("--seed", type=int, default=None, help="Random seed, for the same data every time.")
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60),
+              help="Spread the reports over this many months up to today.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds reports.")
+def seed_demo(count, seed, months, if_empty):
+    """Fill the database with realistic synthetic reports (and the demo teams)."""
+    if if_empty and db.session.scalar(select(exists().where(Report.id.isnot(None)))):
+        click.echo("The database already holds reports; no demo data added.")
+        return
+    with click.progressbar(length=count, label="Creating demo reports", file=sys.stderr) as bar:
+        result = generate_reports(count, seed=seed, months=months, progress=bar.update)
+    click.echo(f"Created {result.reports} reports and {result.teams_created} teams.")
+
+
+@click.group("outbox")
+def outbox_group():
+    """The e-mail outbox."""
+
+
+@outbox_group.command("send")
+@click.option("--due-only", is_flag=True, help="Respect the waiting time after a failed try.")
+def outbox_send(due_only):
+    """Send every pending e-mail once, then exit."""
+    result = outbox.send_pending(ignore_backoff=not due_only)
+    click.echo(f"sent: {result.sent}, failed: {result.failed}, not tried: {result.not_tried}")
+
+
+@click.group("translate")
+def translate_group():
+    """Extract, update and compile the gettext catalogues in translations/."""
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
+                   cwd=current_app.root_path + "/..")
+
+
+@translate_group.command("update")
+def translate_update():
+    """Extract strings from code and templates and merge them into every catalogue."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "translations/messages.pot", ".")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+
+@translate_group.command("compile")
+def translate_compile():
+    """Compile the catalogues to .mo files."""
+    _pybabel("compile", "-d", "translations")
+
+
+def init_app(app):
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(translate_group)

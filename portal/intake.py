@@ -1,0 +1,82 @@
+"""Receiving a report: its reference, its terms, the first history event and the confirmation e-mail."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, select
+
+from portal import deadlines
+from portal.clock import now_utc
+from portal.extensions import db
+from portal.models import Category, Channel, ContactPreference, Report, ReportEvent, ReportStatus
+from portal.outbox import external_url, queue_mail
+from portal.references import new_reference
+
+
+@dataclass
+class ReportDetails:
+    """What a resident (or staff on their behalf) tells us; already validated and cleaned."""
+
+    category: Category
+    description: str
+    contact_date: date | None = None
+    letter_reference: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact_preference: ContactPreference = ContactPreference.NONE
+
+
+def _unused_reference():
+    while True:
+        reference = new_reference()
+        if not db.session.scalar(select(exists().where(Report.reference == reference))):
+            return reference
+
+
+def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB, received_at: datetime | None = None):
+    """Store a new report with its terms and "received" event; queue the confirmation if we have an address.
+
+    Flushes, never commits: the caller commits once, so the report and its e-mail stand or fall together.
+    """
+    received_at = received_at or now_utc()
+    category = details.category
+    report = Report(
+        reference=_unused_reference(),
+        received_at=received_at,
+        channel=channel,
+        category=category,
+        description=details.description,
+        contact_date=details.contact_date,
+        letter_reference=details.letter_reference or None,
+        name=details.name or None,
+        email=details.email or None,
+        phone=details.phone or None,
+        contact_preference=details.contact_preference,
+        language=language,
+        status=ReportStatus.NEW,
+        first_contact_due=deadlines.due_date(received_at, category.first_contact_days),
+        closing_due=deadlines.due_date(received_at, category.closing_days),
+    )
+    db.session.add(report)
+    db.session.add(
+        ReportEvent(
+            report=report,
+            created_at=received_at,
+            kind="received",
+            details={"channel": channel.value, "category": category.code},
+        )
+    )
+    db.session.flush()
+    if report.email:
+        queue_mail(
+            report.email,
+            "confirmation",
+            language,
+            report=report,
+            status_url=external_url("portal.status", code=report.reference),
+        )
+    return report
+
+
+def find_by_reference(reference):
+    return db.session.scalar(select(Report).where(Report.reference == reference))

@@ -1,0 +1,242 @@
+"""The data model: reports, their categories and teams, history, closing days and the outbox."""
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, Index, event
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from portal.extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Naive datetimes are not stored; give a timezone-aware UTC time.")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Channel(enum.Enum):
+    WEB = "web"
+    PHONE = "phone"
+    DESK = "desk"
+    EMAIL = "email"
+
+
+class ContactPreference(enum.Enum):
+    NONE = "none"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class ReportStatus(enum.Enum):
+    NEW = "new"  # received, waiting for the KCC
+    ASSIGNED = "assigned"  # sent to a team
+    CONTACTED = "contacted"  # the team has had first contact with the resident
+    CLOSED = "closed"
+    DISMISSED = "dismissed"  # not a report: spam or a duplicate
+
+    @property
+    def is_open(self):
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (e.g. the address does not exist); kept for the record
+
+
+def _enum(enum_cls, length=16):
+    # Stored as the readable value, checked by a constraint on both databases.
+    return db.Enum(
+        enum_cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        name=enum_cls.__name__.lower(),
+        validate_strings=True,
+    )
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(32), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    email = db.Column(db.String(254), nullable=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self):
+        return f"<Team {self.code}>"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint("first_contact_days >= 1 AND first_contact_days <= 30", name="first_contact_term"),
+        # Awb 9:11: a complaint is handled within six weeks, so never more than 30 working days.
+        CheckConstraint("closing_days >= first_contact_days AND closing_days <= 30", name="closing_term"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(32), nullable=False, unique=True)
+    name_nl = db.Column(db.String(120), nullable=False)
+    name_en = db.Column(db.String(120), nullable=False)
+    help_nl = db.Column(db.Text, nullable=False, default="")
+    help_en = db.Column(db.Text, nullable=False, default="")
+    first_contact_days = db.Column(db.Integer, nullable=False)
+    closing_days = db.Column(db.Integer, nullable=False)
+    default_team_id = db.Column(db.Integer, db.ForeignKey("teams.id", ondelete="SET NULL"), nullable=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+
+    default_team = db.relationship(Team)
+
+    def name(self, language):
+        return self.name_en if language == "en" else self.name_nl
+
+    def help(self, language):
+        return self.help_en if language == "en" else self.help_nl
+
+    def __repr__(self):
+        return f"<Category {self.code}>"
+
+
+class ClosingDay(db.Model):
+    """A day the municipality is closed beyond the Algemene termijnenwet (e.g. the Friday after Ascension)."""
+
+    __tablename__ = "closing_days"
+
+    id = db.Column(db.Integer, primary_key=True)
+    day = db.Column(db.Date, nullable=False, unique=True)
+    description = db.Column(db.String(200), nullable=False, default="")
+
+    def __repr__(self):
+        return f"<ClosingDay {self.day.isoformat()}>"
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        # The queues: open reports by due date, overall and per team.
+        Index("ix_reports_status_closing_due", "status", "closing_due"),
+        Index("ix_reports_team_status_closing_due", "team_id", "status", "closing_due"),
+        # The monthly figures: by receipt, and per category or team within a period.
+        Index("ix_reports_received_at", "received_at"),
+        Index("ix_reports_category_received_at", "category_id", "received_at"),
+        Index("ix_reports_team_received_at", "team_id", "received_at"),
+        CheckConstraint("length(description) <= 5000", name="description_length"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    reference = db.Column(db.String(12), nullable=False, unique=True)
+    received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    channel = db.Column(_enum(Channel), nullable=False, default=Channel.WEB)
+    category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
+    description = db.Column(db.Text, nullable=False)
+    contact_date = db.Column(db.Date, nullable=True)
+    letter_reference = db.Column(db.String(100), nullable=True)
+    name = db.Column(db.String(200), nullable=True)
+    email = db.Column(db.String(254), nullable=True)
+    phone = db.Column(db.String(32), nullable=True)
+    contact_preference = db.Column(_enum(ContactPreference), nullable=False, default=ContactPreference.NONE)
+    language = db.Column(db.String(2), nullable=False, default="nl")
+    status = db.Column(_enum(ReportStatus), nullable=False, default=ReportStatus.NEW)
+    team_id = db.Column(db.Integer, db.ForeignKey("teams.id"), nullable=True)
+    first_contact_due = db.Column(db.Date, nullable=False)
+    closing_due = db.Column(db.Date, nullable=False)
+    triaged_at = db.Column(UTCDateTime, nullable=True)
+    first_contact_at = db.Column(UTCDateTime, nullable=True)
+    closed_at = db.Column(UTCDateTime, nullable=True)
+
+    category = db.relationship(Category)
+    team = db.relationship(Team)
+    events = db.relationship(
+        "ReportEvent", back_populates="report", order_by="ReportEvent.id", passive_deletes="all"
+    )
+
+    @property
+    def is_anonymous(self):
+        return not (self.name or self.email or self.phone)
+
+    def __repr__(self):
+        return f"<Report {self.reference} {self.status.value}>"
+
+
+class ReportEvent(db.Model):
+    """One entry in a report's history. Insert-only: the history is never edited."""
+
+    __tablename__ = "report_events"
+    __table_args__ = (Index("ix_report_events_report_id", "report_id", "id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    kind = db.Column(db.String(32), nullable=False)
+    # Who did it: empty for the resident or the system; staff accounts arrive with the staff side.
+    actor = db.Column(db.String(200), nullable=True)
+    details = db.Column(db.JSON, nullable=False, default=dict)
+
+    report = db.relationship(Report, back_populates="events")
+
+    def __repr__(self):
+        return f"<ReportEvent {self.kind} on report {self.report_id}>"
+
+
+@event.listens_for(ReportEvent, "before_update")
+@event.listens_for(ReportEvent, "before_delete")
+def _history_is_append_only(mapper, connection, target):
+    raise RuntimeError("Report history is append-only: events are never changed or deleted.")
+
+
+class OutboxMessage(db.Model):
+    """An e-mail waiting to be sent, or the record of one that was."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=True, index=True)
+    template = db.Column(db.String(64), nullable=False)
+    recipient = db.Column(db.String(254), nullable=False)
+    subject = db.Column(db.String(300), nullable=False)
+    body_text = db.Column(db.Text, nullable=False)
+    body_html = db.Column(db.Text, nullable=True)
+    status = db.Column(_enum(OutboxStatus), nullable=False, default=OutboxStatus.PENDING)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    next_attempt_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_at = db.Column(UTCDateTime, nullable=True)
+    sent_at = db.Column(UTCDateTime, nullable=True)
+    last_error = db.Column(db.Text, nullable=True)
+
+    report = db.relationship(Report)
+
+    def __repr__(self):
+        return f"<OutboxMessage {self.id} {self.template} {self.status.value}>"

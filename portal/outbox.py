@@ -1,0 +1,180 @@
+"""The outbox: the one way e-mail leaves Meldpunt, queued in the database and sent with retries."""
+import smtplib
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_mail import Message
+from sqlalchemy import select, update
+
+from portal.clock import now_utc
+from portal.extensions import db, mail
+from portal.models import OutboxMessage, OutboxStatus
+
+# A message claimed longer ago than this belongs to a sender that died mid-send: try it again.
+STALE_CLAIM = timedelta(minutes=15)
+MAX_BACKOFF = timedelta(hours=6)
+BATCH_SIZE = 500
+
+
+def queue_mail(recipient, template, language, report=None, **context):
+    """Render an e-mail in the recipient's language and add it to the outbox (flush only, no commit).
+
+    It is written in the same transaction as the change it tells about: a rollback never sends it,
+    a commit always does, eventually.
+    """
+    with force_locale(language):
+        subject = render_template(f"mail/{template}/subject.txt", report=report, **context)
+        body_text = render_template(f"mail/{template}/body.txt", report=report, **context)
+        body_html = render_template(f"mail/{template}/body.html", report=report, **context)
+    message = OutboxMessage(
+        recipient=recipient,
+        template=template,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        report=report,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def external_url(endpoint, **values):
+    """An absolute address for e-mails, built from MELDPUNT_BASE_URL rather than the current request."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def backoff(attempts):
+    """Wait 1, 2, 4, ... minutes between tries, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0  # tried and not sent; pending again for a later try, or refused for good
+    not_tried: int = 0  # left pending because the mail server could not be reached
+
+
+@contextmanager
+def _socket_timeout(seconds):
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def _release_stale_claims(now):
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .values(status=OutboxStatus.PENDING, claimed_at=None)
+    )
+    db.session.commit()
+
+
+def _claim(message_id, now):
+    """Take one message for this sender; a conditional UPDATE, so two senders never both get it."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _as_mail(message):
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    mail_message = Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.body_text,
+        html=message.body_html,
+        sender=sender,
+    )
+    # One Message-ID per outbox row, so that a rare second delivery after a crash is recognisable.
+    mail_message.msgId = make_msgid(idstring=f"outbox{message.id}", domain=sender.rpartition("@")[2] or None)
+    return mail_message
+
+
+def _record_failure(message, error, now, permanent):
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.claimed_at = None
+    if permanent:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = now + backoff(message.attempts)
+    db.session.commit()
+
+
+def _is_permanent(error):
+    # Only a recipient refused with a 5xx answer is final; everything else may pass.
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return False
+
+
+def _connection_lost(error):
+    # SMTPException is itself an OSError: a plain socket error or a dropped or closing session means
+    # the connection is gone, while an SMTP answer about one message leaves it usable.
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    return not isinstance(error, smtplib.SMTPException)
+
+
+def send_pending(*, ignore_backoff=False, limit=None):
+    """Send every pending message that is due (or every pending one), each at most once per call."""
+    now = now_utc()
+    _release_stale_claims(now)
+    query = select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if not ignore_backoff:
+        query = query.where(OutboxMessage.next_attempt_at <= now)
+    ids = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit or BATCH_SIZE)).all()
+    result = SendResult()
+    if not ids:
+        return result
+
+    with _socket_timeout(current_app.config["MAIL_TIMEOUT_SECONDS"]):
+        connection = None
+        try:
+            for position, message_id in enumerate(ids):
+                if not _claim(message_id, now_utc()):
+                    continue
+                message = db.session.get(OutboxMessage, message_id)
+                try:
+                    if connection is None:
+                        connection = mail.connect().__enter__()
+                    connection.send(_as_mail(message))
+                except (smtplib.SMTPException, OSError) as error:
+                    _record_failure(message, error, now_utc(), permanent=_is_permanent(error))
+                    result.failed += 1
+                    if connection is None or _connection_lost(error):
+                        # The server is not there: leave the rest for the next run rather than
+                        # knocking on a closed door once per message.
+                        result.not_tried = len(ids) - position - 1
+                        break
+                    continue
+                message.status = OutboxStatus.SENT
+                message.sent_at = now_utc()
+                message.last_error = None
+                db.session.commit()
+                result.sent += 1
+        finally:
+            if connection is not None:
+                try:
+                    connection.__exit__(None, None, None)
+                except (smtplib.SMTPException, OSError):
+                    pass
+    return result

@@ -1,0 +1,39 @@
+"""Filters and helpers for templates: local times, and form attributes for screen readers."""
+from flask_babel import format_date, format_datetime
+
+from portal.clock import to_local
+
+
+def local_datetime(moment, format="medium"):
+    """A stored UTC moment as Amsterdam time, in the page's language."""
+    return format_datetime(to_local(moment), format) if moment else ""
+
+
+def local_day(day, format="long"):
+    return format_date(day, format) if day else ""
+
+
+def input_attributes(field, hint=None, **extra):
+    """aria-describedby, aria-invalid and any other attribute that has a value, for a form input."""
+    described = [f"{field.id}-hint"] if hint else []
+    if field.errors:
+        described.append(f"{field.id}-error")
+    # Only attributes with a value: WTForms would print autocomplete="None".
+    attributes = {key: value for key, value in extra.items() if value is not None}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
+def category_hints(categories, language):
+    """Each category's short help text, by code, for the hints under the radio buttons."""
+    return {category.code: category.help(language) for category in categories if category.help(language)}
+
+
+def init_app(app):
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.globals["input_attributes"] = input_attributes
+    app.jinja_env.globals["category_hints"] = category_hints

@@ -1,0 +1,88 @@
+"""The resident's pages: start, report form, confirmation, status and the health check."""
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.extensions import db, limiter
+from portal.forms import ReportForm
+from portal.i18n import current_language
+from portal.intake import ReportDetails, find_by_reference, receive_report
+from portal.models import Category, ContactPreference
+from portal.references import new_reference, normalise
+
+bp = Blueprint("portal", __name__)
+
+
+def active_categories():
+    return db.session.scalars(select(Category).where(Category.active).order_by(Category.position, Category.id)).all()
+
+
+def render_report_form(form, categories, status=200):
+    return render_template("portal/report_form.html", form=form, categories=categories), status
+
+
+@bp.get("/")
+def index():
+    return render_template("portal/index.html")
+
+
+@bp.route("/melden", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+def report_form():
+    categories = active_categories()
+    form = ReportForm(categories=categories, language=current_language())
+    if request.method == "GET":
+        return render_report_form(form, categories)
+    if not form.validate():
+        return render_report_form(form, categories, 422)
+    if form.is_robot:
+        # Answered like a success, so a robot learns nothing; nothing is stored or sent.
+        return render_template("portal/received.html", report=None, reference=new_reference())
+    report = receive_report(_details_from(form, categories), language=current_language())
+    db.session.commit()
+    return redirect(url_for(".received", reference=report.reference), 303)
+
+
+def _details_from(form, categories):
+    category = next(c for c in categories if c.code == form.category.data)
+    return ReportDetails(
+        category=category,
+        description=form.description.data,
+        contact_date=form.contact_date.data,
+        letter_reference=form.letter_reference.data,
+        name=form.name.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        contact_preference=ContactPreference(form.contact_preference.data),
+    )
+
+
+@bp.get("/melden/ontvangen/<reference>")
+def received(reference):
+    report = find_by_reference(normalise(reference))
+    if report is None:
+        abort(404)
+    return render_template("portal/received.html", report=report, reference=report.reference)
+
+
+@bp.get("/status")
+@limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"])
+def status():
+    code = request.args.get("code", "")
+    if not code.strip():
+        return render_template("portal/status_lookup.html", code="")
+    report = find_by_reference(normalise(code))
+    if report is None:
+        return render_template("portal/status_lookup.html", code=code[:40], not_found=True), 404
+    return render_template("portal/status.html", report=report)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,223 @@
+"""Fixtures: a migrated database per test session (SQLite, or PostgreSQL with TEST_DATABASE_URL), the app,
+its client and CLI runner, a real SMTP server on loopback, and a factory for reports."""
+import os
+import re
+import socket
+import uuid
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+
+import flask_migrate
+import psycopg
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db as _db
+
+CLEANUP = [
+    "DELETE FROM outbox",
+    "DELETE FROM report_events",
+    "DELETE FROM reports",
+    "DELETE FROM closing_days",
+    "UPDATE categories SET default_team_id = NULL",
+    "DELETE FROM teams",
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    """A fresh, empty database for this test session, removed afterwards."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'meldpunt.sqlite'}"
+        return
+    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"meldpunt_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@dataclass
+class MailCatcher:
+    """What the loopback SMTP server received; `refuse_with` makes it answer every message with an error."""
+
+    messages: list = field(default_factory=list)
+    refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def bodies(self, message):
+        return {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+
+
+class SmtpServer:
+    def __init__(self):
+        self.port = free_port()
+        self.catcher = MailCatcher()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.catcher, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self):
+        return self.catcher.messages
+
+
+@pytest.fixture(scope="session")
+def _smtp_session():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_session):
+    """The real SMTP server on loopback, emptied for this test and running."""
+    _smtp_session.catcher.messages.clear()
+    _smtp_session.catcher.refuse_with = None
+    if _smtp_session.controller is None:
+        _smtp_session.start()
+    yield _smtp_session
+    if _smtp_session.controller is None:
+        _smtp_session.start()
+
+
+def app_config(database_url, smtp_port, **overrides):
+    return {
+        "ENV_NAME": "testing",
+        "SECRET_KEY": "test-" + "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_DEFAULT_SENDER": "meldpunt@dronten.example",
+        "MELDPUNT_BASE_URL": "http://meldpunt.test",
+        "BASE_URL": "http://meldpunt.test",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url, _smtp_session):
+    app = create_app(app_config(database_url, _smtp_session.port))
+    with app.app_context():
+        flask_migrate.upgrade()
+        _db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app_overrides():
+    """Override in a test module (or with indirect parametrisation) to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(_migrated, _smtp_session, app_overrides):
+    app = create_app(app_config(_migrated, _smtp_session.port, **app_overrides))
+    with app.app_context():
+        yield app
+        _db.session.rollback()
+        for statement in CLEANUP:
+            _db.session.execute(text(statement))
+        _db.session.commit()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html):
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page has no CSRF token field"
+    return match.group(1)
+
+
+@pytest.fixture
+def report_form_data(client):
+    """A valid report as a resident would send it, with the CSRF token of a freshly loaded form."""
+
+    def make(**fields):
+        page = client.get("/melden")
+        data = {
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "category": "callback",
+            "description": "Ik zou teruggebeld worden over mijn paspoort, maar niemand belde.",
+            "contact_date": "",
+            "letter_reference": "",
+            "name": "",
+            "email": "",
+            "phone": "",
+            "contact_preference": "none",
+            "website": "",
+        }
+        data.update(fields)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return make
+
+
+@pytest.fixture
+def make_report(db):
+    """Store a report through the same intake as the form, with sensible defaults."""
+    from portal.intake import ReportDetails, receive_report
+    from portal.models import Category
+
+    def make(category="callback", description="Niemand heeft mij teruggebeld.", commit=True, **kwargs):
+        options = {key: kwargs.pop(key) for key in ("language", "channel", "received_at") if key in kwargs}
+        options.setdefault("language", "nl")
+        details = ReportDetails(
+            category=db.session.query(Category).filter_by(code=category).one(),
+            description=description,
+            **kwargs,
+        )
+        report = receive_report(details, **options)
+        if commit:
+            db.session.commit()
+        return report
+
+    return make
+
+
