@@ -49,14 +49,30 @@ def translate_group():
 
 def _pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=current_app.root_path + "/..")
+                   cwd=f"{current_app.root_path}/..")
 
 
 @translate_group.command("update")
 def translate_update():
     """Extract strings from code and templates and merge them into every catalogue."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "translations/messages.pot", ".")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "translations/messages.pot", "--no-location",
+             "--sort-by-file", ".")
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _fill_source_language()
+
+
+def _fill_source_language():
+    """The source strings are English: the English catalogue repeats them, so it is complete by construction."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = f"{current_app.root_path}/../translations/en/LC_MESSAGES/messages.po"
+    with open(path, "rb") as po_file:
+        catalog = read_po(po_file, locale="en")
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with open(path, "wb") as po_file:
+        write_po(po_file, catalog, width=120)
 
 
 @translate_group.command("compile")

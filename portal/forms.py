@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from portal.clock import local_today
@@ -36,7 +37,7 @@ class ChoiceField(RadioField):
         self.invalid_message = invalid_message
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.invalid_message)
 
 
@@ -144,7 +145,7 @@ class ReportForm(FlaskForm):
     )
     contact_preference = ChoiceField(
         _l("How would you like us to contact you?"),
-        choices=[(preference.value, label) for preference, label in CONTACT_PREFERENCE_LABELS.items()],
+        choices=[SelectChoice(preference.value, label) for preference, label in CONTACT_PREFERENCE_LABELS.items()],
         default=ContactPreference.NONE.value,
         validators=[InputRequired(_l("Choose how we may contact you."))],
         invalid_message=_l("Choose how we may contact you."),
@@ -155,7 +156,7 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, categories=(), language="nl", **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [(c.code, c.name(language)) for c in categories]
+        self.category.choices = [SelectChoice(c.code, c.name(language)) for c in categories]
 
     def validate_contact_date(self, field):
         if field.data is None:
@@ -165,19 +166,22 @@ class ReportForm(FlaskForm):
         if field.data < EARLIEST_CONTACT_DATE:
             raise ValidationError(_l("Fill in a date after 1 January 2000."))
 
-    def validate_email(self, field):
-        if self.contact_preference.data == ContactPreference.EMAIL.value and not field.data:
-            raise ValidationError(_l("Fill in your e-mail address, or choose another way to be contacted."))
-
-    def validate_phone(self, field):
-        if self.contact_preference.data == ContactPreference.PHONE.value and not field.data:
-            raise ValidationError(_l("Fill in your phone number, or choose another way to be contacted."))
-
-    def validate_consent(self, field):
-        if (self.name.data or self.email.data or self.phone.data) and not field.data:
-            raise ValidationError(
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Rules across fields, reported at the field the resident has to change.
+        preference = self.contact_preference.data
+        if preference == ContactPreference.EMAIL.value and not self.email.data and not self.email.errors:
+            self.email.errors.append(_l("Fill in your e-mail address, or choose another way to be contacted."))
+            valid = False
+        if preference == ContactPreference.PHONE.value and not self.phone.data and not self.phone.errors:
+            self.phone.errors.append(_l("Fill in your phone number, or choose another way to be contacted."))
+            valid = False
+        if (self.name.data or self.email.data or self.phone.data) and not self.consent.data:
+            self.consent.errors.append(
                 _l("You gave contact details. Tick the box so we may use them, or leave them out.")
             )
+            valid = False
+        return valid
 
     @property
     def is_robot(self):
