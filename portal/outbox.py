@@ -118,9 +118,11 @@ def _record_failure(message, error, now, permanent):
 
 
 def _is_permanent(error):
-    # Only a recipient refused with a 5xx answer is final; everything else may pass.
+    # A 5xx answer about this message or its recipient is final (RFC 5321); 4xx and lost connections pass.
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
     return False
 
 
