@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 import config as config_module
-from portal.extensions import babel, csrf, db, limiter, mail, migrate
+from portal.extensions import csrf, db, limiter, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -154,7 +154,7 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
         ).all()
         event_rows = [
             {"report_id": report_id, "created_at": at, "kind": kind, "actor": None, "details": details}
-            for report_id, plan in zip(ids, event_plans)
+            for report_id, plan in zip(ids, event_plans, strict=True)
             for at, kind, details in plan
         ]
         db.session.execute(insert(ReportEvent), event_rows)

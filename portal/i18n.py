@@ -1,6 +1,6 @@
 """Languages: Dutch by default, English on request; `?lang=en` sticks for the visit."""
-from flask import current_app, has_request_context, request, session
 import flask_babel
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 from portal.extensions import babel

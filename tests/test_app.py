@@ -14,7 +14,8 @@ def test_production_refuses_to_start_without_a_strong_secret_key(key):
 
 
 def test_production_starts_with_a_strong_secret_key_and_secure_cookies():
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    strong_key = "0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a"
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": strong_key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 

@@ -47,7 +47,9 @@ def test_the_letter_o_is_read_as_the_digit_zero(client, make_report, db):
     assert client.get("/status?code=MC-OOOO-IIII").status_code == 200
 
 
-@pytest.mark.parametrize("code", ["MC-ZZZZ-ZZZZ", "nonsense", "'; DROP TABLE reports;--", "<script>x</script>", "M" * 500])
+@pytest.mark.parametrize(
+    "code", ["MC-ZZZZ-ZZZZ", "nonsense", "'; DROP TABLE reports;--", "<script>x</script>", "M" * 500]
+)
 def test_an_unknown_code_gets_a_helpful_404(client, make_report, code):
     make_report()
     response = client.get("/status", query_string={"code": code})
