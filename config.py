@@ -46,6 +46,9 @@ class Config:
     # Flask-Mail has no timeout of its own; the outbox sets this one on the socket.
     MAIL_TIMEOUT_SECONDS = 20
 
+    # How many reverse proxies stand before the app; their X-Forwarded-* headers are then trusted,
+    # so that rate limits see the resident's address rather than the proxy's.
+    PROXY_COUNT = int(os.environ.get("MELDPUNT_PROXY_COUNT", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True

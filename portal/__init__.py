@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from portal.extensions import csrf, db, limiter, mail, migrate
@@ -31,6 +32,10 @@ def create_app(test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -42,6 +42,22 @@ def outbox_send(due_only):
     click.echo(f"sent: {result.sent}, failed: {result.failed}, not tried: {result.not_tried}")
 
 
+@click.command("scheduler")
+def scheduler_command():
+    """Run the scheduled jobs in the foreground; exactly one per deployment."""
+    import logging
+
+    from portal.jobs import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler = build_scheduler(current_app._get_current_object())
+    click.echo("Scheduler started: " + ", ".join(job.id for job in scheduler.get_jobs()) + ". Stop with Ctrl+C.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
 @click.group("translate")
 def translate_group():
     """Extract, update and compile the gettext catalogues in translations/."""
@@ -84,4 +100,5 @@ def translate_compile():
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(translate_group)

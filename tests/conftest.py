@@ -4,6 +4,7 @@ import os
 import re
 import socket
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
@@ -33,21 +34,37 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id):
-    """A fresh, empty database for this test session, removed afterwards."""
+@contextmanager
+def temporary_database(tmp_dir, label):
+    """An empty database that exists for the duration of the block: SQLite, or PostgreSQL with TEST_DATABASE_URL."""
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'meldpunt.sqlite'}"
+        yield f"sqlite:///{tmp_dir / f'{label}.sqlite'}"
         return
     url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"meldpunt_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    name = f"meldpunt_test_{label}_{uuid.uuid4().hex[:8]}"
     admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    """A fresh, empty database for this test session, removed afterwards."""
+    with temporary_database(tmp_path_factory.mktemp("db"), worker_id) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path, worker_id):
+    """A second empty database, for tests of the migrations themselves."""
+    with temporary_database(tmp_path, f"{worker_id}_empty") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

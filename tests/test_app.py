@@ -128,3 +128,18 @@ def test_seed_demo_terms_match_the_working_day_rules(runner, db):
     for report in db.session.scalars(select(Report)):
         assert report.closing_due == deadlines.due_date(report.received_at, report.category.closing_days)
         assert report.first_contact_due == deadlines.due_date(report.received_at, report.category.first_contact_days)
+
+
+def test_behind_a_proxy_rate_limits_see_the_residents_address(_migrated, _smtp_session):
+    from tests.conftest import app_config
+
+    app = create_app(
+        app_config(_migrated, _smtp_session.port, PROXY_COUNT=1, RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="2 per minute")
+    )
+    client = app.test_client()
+
+    def lookup(address):
+        return client.get("/status?code=MC-AAAA-AAAA", headers={"X-Forwarded-For": address}).status_code
+
+    assert [lookup("192.0.2.1") for _ in range(3)] == [404, 404, 429]
+    assert lookup("192.0.2.2") == 404, "another resident behind the same proxy must not be limited"
