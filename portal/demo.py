@@ -224,6 +224,7 @@ def _one_report(rng, calendar, category, team, received, received_day, late_chan
         "status": status,
         "first_contact_due": first_due,
         "closing_due": closing_due,
+        "next_due": first_due if values["first_contact_at"] is None else closing_due,
         **values,
     }
     return row, plan

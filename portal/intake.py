@@ -57,6 +57,7 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
         first_contact_due=deadlines.due_date(received_at, category.first_contact_days),
         closing_due=deadlines.due_date(received_at, category.closing_days),
     )
+    report.next_due = report.first_contact_due
     db.session.add(report)
     db.session.add(
         ReportEvent(

@@ -62,6 +62,20 @@ class ReportStatus(enum.Enum):
 OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
 
 
+class Role(enum.Enum):
+    KCC = "kcc"  # the contact centre: triage of every report
+    TEAM = "team"  # a member of one or more teams: their teams' reports only
+    MANAGER = "manager"  # reads everything, changes nothing
+    ADMIN = "admin"  # everything, and the management of people and reference data
+
+
+class Outcome(enum.Enum):
+    RESOLVED = "resolved"
+    EXPLAINED = "explained"
+    NOT_JUSTIFIED = "not_justified"
+    FORWARDED = "forwarded"
+
+
 class OutboxStatus(enum.Enum):
     PENDING = "pending"
     SENDING = "sending"
@@ -96,6 +110,54 @@ class Team(db.Model):
         return f"<Team {self.code}>"
 
 
+team_members = db.Table(
+    "team_members",
+    db.Column("user_id", db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("team_id", db.Integer, db.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """A staff account. Residents have none."""
+
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    name = db.Column(db.String(200), nullable=False)
+    role = db.Column(_enum(Role), nullable=False)
+    password_hash = db.Column(db.String(255), nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    # Part of the log-in cookie: a new value at log-out or reset ends every session of the account.
+    session_token = db.Column(db.String(64), nullable=False)
+    totp_secret = db.Column(db.String(64), nullable=True)
+    # The last TOTP time step accepted, so that a code is never accepted twice.
+    totp_last_step = db.Column(db.BigInteger, nullable=True)
+    recovery_code_hashes = db.Column(db.JSON, nullable=False, default=list)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_login_at = db.Column(UTCDateTime, nullable=True)
+
+    teams = db.relationship(Team, secondary=team_members, order_by=Team.name, backref="members")
+
+    @property
+    def has_two_factor(self):
+        return self.totp_secret is not None
+
+    # Flask-Login
+    @property
+    def is_active(self):
+        return self.active
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self):
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role.value}>"
+
+
 class Category(db.Model):
     __tablename__ = "categories"
     __table_args__ = (
@@ -128,6 +190,57 @@ class Category(db.Model):
         return f"<Category {self.code}>"
 
 
+class Cause(db.Model):
+    """Why the communication went wrong, chosen when a report is closed; the admin keeps the list."""
+
+    __tablename__ = "causes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(32), nullable=False, unique=True)
+    name_nl = db.Column(db.String(200), nullable=False)
+    name_en = db.Column(db.String(200), nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+
+    def name(self, language):
+        return self.name_en if language == "en" else self.name_nl
+
+    def __repr__(self):
+        return f"<Cause {self.code}>"
+
+
+report_causes = db.Table(
+    "report_causes",
+    db.Column("report_id", db.Integer, db.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("cause_id", db.Integer, db.ForeignKey("causes.id"), primary_key=True),
+    Index("ix_report_causes_cause_id", "cause_id"),
+)
+
+
+class StandardText(db.Model):
+    """A message to residents at B1 level, with placeholders, that staff edit before sending."""
+
+    __tablename__ = "standard_texts"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(32), nullable=False, unique=True)
+    title = db.Column(db.String(200), nullable=False)
+    subject_nl = db.Column(db.String(200), nullable=False)
+    subject_en = db.Column(db.String(200), nullable=False)
+    body_nl = db.Column(db.Text, nullable=False)
+    body_en = db.Column(db.Text, nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+
+    def subject(self, language):
+        return self.subject_en if language == "en" else self.subject_nl
+
+    def body(self, language):
+        return self.body_en if language == "en" else self.body_nl
+
+    def __repr__(self):
+        return f"<StandardText {self.code}>"
+
+
 class ClosingDay(db.Model):
     """A day the municipality is closed beyond the Algemene termijnenwet (e.g. the Friday after Ascension)."""
 
@@ -151,6 +264,9 @@ class Report(db.Model):
         Index("ix_reports_received_at", "received_at"),
         Index("ix_reports_category_received_at", "category_id", "received_at"),
         Index("ix_reports_team_received_at", "team_id", "received_at"),
+        # Keyset pagination of the queues: the next term to meet, then the id.
+        Index("ix_reports_status_next_due_id", "status", "next_due", "id"),
+        Index("ix_reports_team_status_next_due_id", "team_id", "status", "next_due", "id"),
         CheckConstraint("length(description) <= 5000", name="description_length"),
     )
 
@@ -169,14 +285,23 @@ class Report(db.Model):
     language = db.Column(db.String(2), nullable=False, default="nl")
     status = db.Column(_enum(ReportStatus), nullable=False, default=ReportStatus.NEW)
     team_id = db.Column(db.Integer, db.ForeignKey("teams.id"), nullable=True)
+    assignee_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     first_contact_due = db.Column(db.Date, nullable=False)
     closing_due = db.Column(db.Date, nullable=False)
+    # The term to meet next: first contact until it happened, then closing. Kept by the workflow.
+    next_due = db.Column(db.Date, nullable=False)
+    outcome = db.Column(_enum(Outcome), nullable=True)
+    closing_summary = db.Column(db.Text, nullable=True)
+    dismissal_reason = db.Column(db.Text, nullable=True)
+    duplicate_of = db.Column(db.String(12), nullable=True)
     triaged_at = db.Column(UTCDateTime, nullable=True)
     first_contact_at = db.Column(UTCDateTime, nullable=True)
     closed_at = db.Column(UTCDateTime, nullable=True)
 
     category = db.relationship(Category)
     team = db.relationship(Team)
+    assignee = db.relationship(User)
+    causes = db.relationship(Cause, secondary=report_causes, order_by=Cause.position)
     events = db.relationship(
         "ReportEvent", back_populates="report", order_by="ReportEvent.id", passive_deletes="all"
     )
@@ -199,11 +324,13 @@ class ReportEvent(db.Model):
     report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     kind = db.Column(db.String(32), nullable=False)
-    # Who did it: empty for the resident or the system; staff accounts arrive with the staff side.
+    # Who did it: empty for the resident or the system. The name is kept as it was at the time.
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     actor = db.Column(db.String(200), nullable=True)
     details = db.Column(db.JSON, nullable=False, default=dict)
 
     report = db.relationship(Report, back_populates="events")
+    actor_user = db.relationship(User)
 
     def __repr__(self):
         return f"<ReportEvent {self.kind} on report {self.report_id}>"

@@ -21,8 +21,11 @@ from portal.extensions import db as _db
 CLEANUP = [
     "DELETE FROM outbox",
     "DELETE FROM report_events",
+    "DELETE FROM report_causes",
     "DELETE FROM reports",
     "DELETE FROM closing_days",
+    "DELETE FROM team_members",
+    "DELETE FROM users",
     "UPDATE categories SET default_team_id = NULL",
     "DELETE FROM teams",
 ]
