@@ -1,5 +1,6 @@
 """Filters and helpers for templates: local times, and form attributes for screen readers."""
 from flask_babel import format_date, format_datetime
+from markupsafe import Markup, escape
 
 from portal.clock import to_local
 
@@ -32,8 +33,15 @@ def category_hints(categories, language):
     return {category.code: category.help(language) for category in categories if category.help(language)}
 
 
+def paragraphs(text):
+    """Plain text as HTML paragraphs for e-mails: escaped first, then only <p> and <br> added."""
+    blocks = [block for block in escape(text or "").split("\n\n") if block.strip()]
+    return Markup("".join(f"<p>{block.replace(chr(10), Markup('<br>'))}</p>" for block in blocks))
+
+
 def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["input_attributes"] = input_attributes
     app.jinja_env.globals["category_hints"] = category_hints

@@ -6,8 +6,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.extensions import db, limiter
 from portal.forms import ReportForm
 from portal.i18n import current_language
-from portal.intake import ReportDetails, find_by_reference, receive_report
-from portal.models import Category, ContactPreference
+from portal.intake import find_by_reference, receive_report
+from portal.models import Category
 from portal.references import new_reference, normalise
 
 bp = Blueprint("portal", __name__)
@@ -38,23 +38,9 @@ def report_form():
     if form.is_robot:
         # Answered like a success, so a robot learns nothing; nothing is stored or sent.
         return render_template("portal/received.html", report=None, reference=new_reference())
-    report = receive_report(_details_from(form, categories), language=current_language())
+    report = receive_report(form.details(categories), language=current_language())
     db.session.commit()
     return redirect(url_for(".received", reference=report.reference), 303)
-
-
-def _details_from(form, categories):
-    category = next(c for c in categories if c.code == form.category.data)
-    return ReportDetails(
-        category=category,
-        description=form.description.data,
-        contact_date=form.contact_date.data,
-        letter_reference=form.letter_reference.data,
-        name=form.name.data,
-        email=form.email.data,
-        phone=form.phone.data,
-        contact_preference=ContactPreference(form.contact_preference.data),
-    )
 
 
 @bp.get("/melden/ontvangen/<reference>")

@@ -1,0 +1,191 @@
+"""The life of a report: one state machine, and every change through it leaves an event on the history.
+
+Functions change the report, append the event and queue any e-mail, and flush; the caller commits once.
+"""
+import re
+
+from flask import current_app
+from flask_babel import force_locale, format_date, gettext
+from flask_babel import lazy_gettext as _l
+
+from portal import deadlines
+from portal.clock import local_date, now_utc
+from portal.extensions import db
+from portal.models import Channel, Outcome, ReportEvent, ReportStatus
+from portal.outbox import external_url, queue_mail
+
+S = ReportStatus
+OPEN = (S.NEW, S.ASSIGNED, S.CONTACTED)
+TRANSITIONS = {
+    "assign": OPEN,
+    "change_category": OPEN,
+    "record_first_contact": (S.ASSIGNED,),
+    "close": (S.ASSIGNED, S.CONTACTED),
+    "reopen": (S.CLOSED, S.DISMISSED),
+    "dismiss": OPEN,
+    "send_message": OPEN + (S.CLOSED,),
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """This action cannot be done in the report's current state; the message says why."""
+
+
+def allowed_actions(report):
+    return {action for action, states in TRANSITIONS.items() if report.status in states}
+
+
+def _require(report, action):
+    if report.status not in TRANSITIONS[action]:
+        raise TransitionNotAllowed(
+            _l("This cannot be done now: the report's status is %(status)s.", status=report.status.value)
+        )
+
+
+def record_event(report, kind, by=None, **details):
+    event = ReportEvent(
+        report=report,
+        kind=kind,
+        actor_id=by.id if by else None,
+        actor=by.name if by else None,
+        details=details,
+        created_at=now_utc(),
+    )
+    db.session.add(event)
+    return event
+
+
+def _refresh_next_due(report):
+    report.next_due = report.first_contact_due if report.first_contact_at is None else report.closing_due
+
+
+def assign(report, *, team, assignee=None, by):
+    _require(report, "assign")
+    before = {
+        "team": report.team.code if report.team else None,
+        "assignee": report.assignee.name if report.assignee else None,
+    }
+    report.team = team
+    report.assignee = assignee
+    if report.status is S.NEW:
+        report.status = S.ASSIGNED
+        report.triaged_at = now_utc()
+    record_event(report, "assigned", by, before=before,
+                 after={"team": team.code, "assignee": assignee.name if assignee else None})
+    db.session.flush()
+
+
+def change_category(report, *, category, by):
+    _require(report, "change_category")
+    before = {"category": report.category.code, "first_contact_due": report.first_contact_due.isoformat(),
+              "closing_due": report.closing_due.isoformat()}
+    report.category = category
+    report.first_contact_due = deadlines.due_date(report.received_at, category.first_contact_days)
+    report.closing_due = deadlines.due_date(report.received_at, category.closing_days)
+    _refresh_next_due(report)
+    record_event(report, "category_changed", by, before=before,
+                 after={"category": category.code, "first_contact_due": report.first_contact_due.isoformat(),
+                        "closing_due": report.closing_due.isoformat()})
+    db.session.flush()
+
+
+def add_note(report, *, text, by):
+    record_event(report, "note", by, text=text)
+    db.session.flush()
+
+
+def record_first_contact(report, *, channel: Channel, at, summary, by):
+    _require(report, "record_first_contact")
+    if at > now_utc():
+        raise TransitionNotAllowed(_l("The contact cannot be in the future."))
+    if at < report.received_at:
+        raise TransitionNotAllowed(_l("The contact cannot be before the report was received."))
+    report.first_contact_at = at
+    report.status = S.CONTACTED
+    _refresh_next_due(report)
+    record_event(report, "first_contact", by, channel=channel.value, at=at.isoformat(), summary=summary,
+                 before={"status": "assigned"}, after={"status": "contacted"})
+    db.session.flush()
+
+
+def close(report, *, outcome: Outcome, causes, summary, by):
+    _require(report, "close")
+    if not causes:
+        raise TransitionNotAllowed(_l("Choose at least one cause."))
+    before = {"status": report.status.value}
+    report.status = S.CLOSED
+    report.closed_at = now_utc()
+    report.outcome = outcome
+    report.causes = list(causes)
+    report.closing_summary = summary
+    record_event(report, "closed", by, outcome=outcome.value, causes=[c.code for c in causes], summary=summary,
+                 before=before, after={"status": "closed"})
+    db.session.flush()
+    if report.email:
+        queue_mail(report.email, "closed", report.language, report=report,
+                   status_url=external_url("portal.status", code=report.reference))
+
+
+def reopen(report, *, reason, by):
+    _require(report, "reopen")
+    before = {"status": report.status.value, "outcome": report.outcome.value if report.outcome else None}
+    report.status = S.ASSIGNED if report.team else S.NEW
+    report.closed_at = None
+    report.outcome = None
+    report.causes = []
+    report.closing_summary = None
+    report.dismissal_reason = None
+    report.duplicate_of = None
+    record_event(report, "reopened", by, reason=reason, before=before, after={"status": report.status.value})
+    db.session.flush()
+
+
+def dismiss(report, *, reason, duplicate_of=None, by):
+    _require(report, "dismiss")
+    before = {"status": report.status.value}
+    report.status = S.DISMISSED
+    report.dismissal_reason = reason
+    report.duplicate_of = duplicate_of
+    record_event(report, "dismissed", by, reason=reason, duplicate_of=duplicate_of, before=before,
+                 after={"status": "dismissed"})
+    db.session.flush()
+
+
+def placeholders(report, language):
+    """The values staff can use in a standard text: {reference}, {name}, dates, the municipality."""
+    config = current_app.config
+    with force_locale(language):
+        return {
+            "reference": report.reference,
+            "name": report.name or gettext("resident"),
+            "received_date": format_date(local_date(report.received_at), "long"),
+            "first_contact_due": format_date(report.first_contact_due, "long"),
+            "closing_due": format_date(report.closing_due, "long"),
+            "municipality": config["MUNICIPALITY_NAME"],
+            "phone": config["MUNICIPALITY_PHONE"],
+        }
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill_placeholders(text, report, language):
+    """Replace the known {placeholders}; anything else in braces stays as written (no str.format tricks)."""
+    values = placeholders(report, language)
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def send_message(report, *, subject, body, by):
+    _require(report, "send_message")
+    if not report.email:
+        raise TransitionNotAllowed(_l("This resident left no e-mail address."))
+    queue_mail(report.email, "message", report.language, report=report, subject=subject, body=body,
+               status_url=external_url("portal.status", code=report.reference))
+    record_event(report, "message_sent", by, subject=subject, body=body)
+    db.session.flush()
+
+
+def record_contact_details_viewed(report, *, by):
+    """Contact details are personal data: who looked at them is on the record."""
+    record_event(report, "contact_details_viewed", by)
+    db.session.flush()
