@@ -63,6 +63,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
 
+    # Staff: log-in ends after this much inactivity; two-factor log-in is required in production.
+    STAFF_SESSION_MINUTES = int(os.environ.get("MELDPUNT_STAFF_SESSION_MINUTES", "30"))
+    TWO_FACTOR_REQUIRED = False
+    LOGIN_RATE_LIMIT_ACCOUNT = "5 per 15 minutes"
+    LOGIN_RATE_LIMIT_ADDRESS = "20 per 15 minutes"
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -87,6 +93,7 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    TWO_FACTOR_REQUIRED = True
 
 
 CONFIGS = {

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from portal.extensions import csrf, db, limiter, mail, migrate
+from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,7 @@ def create_app(test_config=None):
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
 
     from portal import i18n, labels, security, sqlite_setup, template_helpers
 

@@ -6,10 +6,10 @@ import click
 from flask import current_app
 from sqlalchemy import exists, select
 
-from portal import outbox
+from portal import accounts, outbox
 from portal.demo import generate_reports
 from portal.extensions import db
-from portal.models import Report
+from portal.models import Report, Role, Team
 
 
 @click.command("seed-demo")
@@ -27,6 +27,51 @@ def seed_demo(count, seed, months, if_empty):
     with click.progressbar(length=count, label="Creating demo reports", file=sys.stderr) as bar:
         result = generate_reports(count, seed=seed, months=months, progress=bar.update)
     click.echo(f"Created {result.reports} reports and {result.teams_created} teams.")
+
+
+@click.group("users")
+def users_group():
+    """Staff accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--team", "team_codes", multiple=True, help="Team code; repeat for more teams.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email, name, role, team_codes, password_stdin):
+    """Create a staff account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        teams = accounts.teams_by_code(team_codes) if team_codes else []
+        user = accounts.create_user(email=email, name=name, role=role, password=password, teams=teams)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@click.group("teams")
+def teams_group():
+    """Teams that receive reports."""
+
+
+@teams_group.command("create")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--email", default=None)
+def teams_create(code, name, email):
+    """Create a team."""
+    code = code.strip().upper()
+    if db.session.scalar(select(Team).where(Team.code == code)):
+        raise click.ClickException(f"A team with code {code} already exists.")
+    db.session.add(Team(code=code, name=name.strip(), email=email))
+    db.session.commit()
+    click.echo(f"Created team {code}.")
 
 
 @click.group("outbox")
@@ -100,5 +145,7 @@ def translate_compile():
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(teams_group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(translate_group)

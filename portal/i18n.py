@@ -1,5 +1,4 @@
 """Languages: Dutch by default, English on request; `?lang=en` sticks for the visit."""
-import flask_babel
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -27,7 +26,4 @@ def current_language():
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
-    # Flask-Babel caches the locale on the app context, which outlives a request when one was already
-    # pushed (the CLI, the tests): choose it afresh for every request.
-    app.before_request(flask_babel.refresh)
     app.jinja_env.globals["current_language"] = current_language

@@ -1,7 +1,7 @@
 """What people read for the coded values of a report: statuses, channels, contact preferences."""
 from flask_babel import lazy_gettext as _l
 
-from portal.models import Channel, ContactPreference, ReportStatus
+from portal.models import Channel, ContactPreference, Outcome, ReportStatus, Role
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Received"),
@@ -33,9 +33,41 @@ CONTACT_PREFERENCE_LABELS = {
 }
 
 
+OUTCOME_LABELS = {
+    Outcome.RESOLVED: _l("Resolved"),
+    Outcome.EXPLAINED: _l("Explained"),
+    Outcome.NOT_JUSTIFIED: _l("Not justified"),
+    Outcome.FORWARDED: _l("Forwarded elsewhere"),
+}
+
+ROLE_LABELS = {
+    Role.KCC: _l("Contact centre (KCC)"),
+    Role.TEAM: _l("Team member"),
+    Role.MANAGER: _l("Manager"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+EVENT_LABELS = {
+    "received": _l("Report received"),
+    "registered_by_staff": _l("Registered on behalf of the resident"),
+    "assigned": _l("Sent to a team"),
+    "category_changed": _l("Category changed"),
+    "note": _l("Internal note"),
+    "message_sent": _l("Message sent to the resident"),
+    "first_contact": _l("First contact with the resident"),
+    "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
+    "dismissed": _l("Marked as not a report"),
+    "contact_details_viewed": _l("Contact details viewed"),
+}
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         status_label=STATUS_LABELS.get,
         status_explanation=STATUS_EXPLANATIONS.get,
         channel_label=CHANNEL_LABELS.get,
+        outcome_label=OUTCOME_LABELS.get,
+        role_label=ROLE_LABELS.get,
+        event_label=lambda kind: EVENT_LABELS.get(kind, kind),
     )

@@ -2,7 +2,7 @@
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
-from portal.clock import to_local
+from portal.clock import local_date, local_today, to_local
 
 
 def local_datetime(moment, format="medium"):
@@ -43,5 +43,7 @@ def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.globals["local_today"] = local_today
     app.jinja_env.globals["input_attributes"] = input_attributes
     app.jinja_env.globals["category_hints"] = category_hints

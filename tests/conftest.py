@@ -12,6 +12,8 @@ import flask_migrate
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -155,6 +157,19 @@ def _migrated(database_url, _smtp_session):
     return database_url
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request gets a fresh `g`, as in production.
+
+    The tests keep an app context pushed (for the database); Flask then reuses it for each request,
+    and with it `g`, where Flask-WTF and Flask-Babel cache per-request values.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app_overrides():
     """Override in a test module (or with indirect parametrisation) to change the app's configuration."""
@@ -164,6 +179,7 @@ def app_overrides():
 @pytest.fixture
 def app(_migrated, _smtp_session, app_overrides):
     app = create_app(app_config(_migrated, _smtp_session.port, **app_overrides))
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         _db.session.rollback()
@@ -190,7 +206,7 @@ def runner(app):
 
 
 def csrf_token_from(html):
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token field"
     return match.group(1)
 
@@ -241,3 +257,68 @@ def make_report(db):
     return make
 
 
+
+
+STAFF_PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+def make_team(db):
+    from portal.models import Team
+
+    def make(code="BZ", name="Burgerzaken", email="bz@dronten.example"):
+        team = Team(code=code, name=name, email=email)
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff account with a known password; two_factor=True gives it a TOTP secret."""
+    from portal import accounts
+
+    def make(role="kcc", teams=(), email=None, name=None, two_factor=False):
+        user = accounts.create_user(
+            email=email or f"{role}-{uuid.uuid4().hex[:6]}@dronten.example",
+            name=name or f"{role.title()} Medewerker",
+            role=role,
+            password=STAFF_PASSWORD,
+            teams=list(teams),
+        )
+        if two_factor:
+            user.totp_secret = accounts.new_totp_secret()
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a staff member in through the real log-in form (without two-factor)."""
+
+    def do(user):
+        page = client.get("/admin/login")
+        response = client.post(
+            "/admin/login",
+            data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "email": user.email,
+                  "password": STAFF_PASSWORD},
+        )
+        assert response.status_code == 303, "log-in failed"
+        return response
+
+    return do
+
+
+@pytest.fixture
+def post_form(client):
+    """POST to a staff page with a valid CSRF token taken from a page the user can open."""
+
+    def post(url, data, token_page="/admin/"):
+        page = client.get(token_page, follow_redirects=True).get_data(as_text=True)
+        return client.post(url, data={"csrf_token": csrf_token_from(page), **data})
+
+    return post

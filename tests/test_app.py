@@ -134,7 +134,8 @@ def test_behind_a_proxy_rate_limits_see_the_residents_address(_migrated, _smtp_s
     from tests.conftest import app_config
 
     app = create_app(
-        app_config(_migrated, _smtp_session.port, PROXY_COUNT=1, RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="2 per minute")
+        app_config(_migrated, _smtp_session.port, PROXY_COUNT=1, RATELIMIT_ENABLED=True,
+                   STATUS_RATE_LIMIT="2 per minute")
     )
     client = app.test_client()
 

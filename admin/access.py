@@ -1,0 +1,69 @@
+"""Staff access in one place: who is logged in, for how long, and which role a view needs."""
+import time
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from portal.extensions import db, login_manager
+from portal.models import Role, User
+
+# Endpoints reachable without being logged in.
+PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code", "admin.enrol_two_factor"}
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    """The session holds "id:token"; a token that changed (log-out, reset) ends the session."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+login_manager.login_view = "admin.login"
+login_manager.login_message = _l("Log in to continue.")
+
+
+def role_required(*roles):
+    """Allow only these roles; every other logged-in user gets 403."""
+    allowed = {Role(role) for role in roles}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = allowed
+        return wrapped
+
+    return decorator
+
+
+def require_staff_login():
+    """Every admin page needs a log-in, except the log-in steps; inactivity ends the session."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    now = time.time()
+    last_seen = session.get("staff_seen", 0)
+    if now - last_seen > current_app.config["STAFF_SESSION_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash(_l("You were logged out because you were inactive for a while. Log in again."), "info")
+        return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+    session["staff_seen"] = now
+    return None
+
+
+def no_store(response):
+    """Staff pages hold personal data: browsers and proxies must not keep copies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,159 @@
+"""Forms of the staff pages. Labels through lazy gettext; rules of a report from portal.report_fields."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
+from portal.models import Channel, Outcome
+from portal.report_fields import CharacterCount, ChoiceField, PlainText, ReportFields
+
+NOTE_MAX = 5000
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mail address"), validators=[InputRequired(_l("Fill in your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Fill in your password."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[InputRequired(_l("Fill in the code.")), Length(max=20)],
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app"), validators=[InputRequired(_l("Fill in the code."))])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text(label, required_message, maximum=NOTE_MAX, multiline=True):
+    return TextAreaField(
+        label,
+        validators=[
+            InputRequired(required_message),
+            PlainText(multiline=multiline),
+            CharacterCount(1, maximum, too_short=required_message,
+                           too_long=_l("Use at most %(count)s characters.", count=maximum)),
+        ],
+    )
+
+
+class AssignForm(FlaskForm):
+    team = SelectField(_l("Team"), validators=[InputRequired(_l("Choose a team."))], choices=[])
+    assignee = SelectField(_l("Person (optional)"), choices=[], validators=[Optional()])
+
+
+class CategoryChangeForm(FlaskForm):
+    category = SelectField(_l("Category"), validators=[InputRequired(_l("Choose a category."))], choices=[])
+
+
+class NoteForm(FlaskForm):
+    text = _text(_l("Internal note"), _l("Write the note."))
+
+
+class MessageForm(FlaskForm):
+    standard_text = SelectField(_l("Standard text"), choices=[], validators=[Optional()])
+    subject = StringField(
+        _l("Subject"),
+        validators=[InputRequired(_l("Fill in a subject.")), PlainText(),
+                    CharacterCount(1, 200, too_short=_l("Fill in a subject."),
+                                   too_long=_l("Use at most %(count)s characters.", count=200))],
+    )
+    body = _text(_l("Message"), _l("Write the message."))
+
+
+class FirstContactForm(FlaskForm):
+    channel = ChoiceField(
+        _l("How did you contact the resident?"),
+        choices=[SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items() if c is not Channel.WEB],
+        validators=[InputRequired(_l("Choose how you made contact."))],
+        invalid_message=_l("Choose how you made contact."),
+    )
+    at = DateTimeLocalField(
+        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(_l("Fill in when the contact was."))],
+    )
+    summary = _text(_l("Summary of the contact"), _l("Write a short summary of the contact."))
+
+
+class CloseForm(FlaskForm):
+    outcome = ChoiceField(
+        _l("Outcome"),
+        choices=[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()],
+        validators=[InputRequired(_l("Choose the outcome."))],
+        invalid_message=_l("Choose the outcome."),
+    )
+    causes = MultiCheckboxField(_l("Causes"), choices=[], validators=[InputRequired(_l("Choose at least one cause."))])
+    summary = _text(_l("Answer to the resident"), _l("Write what was done, for the resident."))
+
+    def outcome_value(self):
+        return Outcome(self.outcome.data)
+
+
+class ReopenForm(FlaskForm):
+    reason = _text(_l("Reason for reopening"), _l("Give the reason."), maximum=1000)
+
+
+class DismissForm(FlaskForm):
+    reason = RadioField(
+        _l("Why is this not a report?"),
+        choices=[
+            SelectChoice("spam", _l("Spam or abuse")),
+            SelectChoice("duplicate", _l("Duplicate of another report")),
+            SelectChoice("other", _l("Other reason")),
+        ],
+        validators=[InputRequired(_l("Choose a reason."))],
+    )
+    duplicate_of = StringField(_l("Reference of the other report"), validators=[Optional(), Length(max=20)])
+    explanation = _text(_l("Explanation"), _l("Give a short explanation."), maximum=1000)
+
+
+class StaffReportForm(ReportFields):
+    """A report registered by staff for a resident who phoned, came to the desk or e-mailed."""
+
+    channel = ChoiceField(
+        _l("How did the resident contact us?"),
+        choices=[SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items() if c is not Channel.WEB],
+        validators=[InputRequired(_l("Choose the channel."))],
+        invalid_message=_l("Choose the channel."),
+    )
+    received_at = DateTimeLocalField(
+        _l("When did the resident contact us?"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(_l("Fill in when the resident contacted us."))],
+    )
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
+    category = SelectField(_l("Category"), choices=[], validators=[Optional()])
+    team = SelectField(_l("Team"), choices=[], validators=[Optional()])
+    channel = SelectField(_l("Channel"), choices=[], validators=[Optional()])
+    overdue = SelectField(_l("Overdue"), choices=[], validators=[Optional()])
+    received_from = DateField(_l("Received from"), validators=[Optional()])
+    received_to = DateField(_l("Received up to"), validators=[Optional()])
+    q = StringField(_l("Search reference or text"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,91 @@
+"""The queues: every open report for the KCC, and each team's own reports for its members."""
+from flask import redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from admin import bp
+from admin.access import role_required
+from admin.auth import home_for
+from admin.forms import QueueFilterForm
+from portal import queue
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.labels import CHANNEL_LABELS, STATUS_LABELS
+from portal.models import Category, ReportStatus, Team
+from portal.workflow import OPEN
+
+
+@bp.get("/")
+def home():
+    return redirect(home_for(current_user))
+
+
+def _filter_form():
+    form = QueueFilterForm(request.args)
+    language = current_language()
+    form.status.choices = [SelectChoice("", _l("Open")), SelectChoice("all", _l("All"))] + [
+        SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()
+    ]
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    form.category.choices = [SelectChoice("", _l("All"))] + [SelectChoice(c.code, c.name(language)) for c in categories]
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    form.team.choices = [SelectChoice("", _l("All")), SelectChoice("none", _l("Not yet sent to a team"))] + [
+        SelectChoice(t.code, t.name) for t in teams
+    ]
+    form.channel.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(channel.value, label) for channel, label in CHANNEL_LABELS.items()
+    ]
+    form.overdue.choices = [SelectChoice("", _l("All")), SelectChoice("yes", _l("Only overdue"))]
+    return form
+
+
+def _filters_from(form, **extra):
+    form.validate()
+    status = form.status.data
+    if status == "all":
+        statuses = tuple(ReportStatus)
+    elif status in {s.value for s in ReportStatus}:
+        statuses = (ReportStatus(status),)
+    else:
+        statuses = OPEN
+    return queue.QueueFilters(
+        statuses=statuses,
+        category=form.category.data or None,
+        team=form.team.data or None,
+        channel=form.channel.data or None,
+        overdue=form.overdue.data == "yes",
+        received_from=form.received_from.data if not form.received_from.errors else None,
+        received_to=form.received_to.data if not form.received_to.errors else None,
+        text=(form.q.data or "").strip() or None,
+        **extra,
+    )
+
+
+def _render_queue(title, endpoint, **extra):
+    form = _filter_form()
+    filters = _filters_from(form, **extra)
+    after = queue.decode_cursor(request.args.get("after"))
+    reports, cursor = queue.page(current_user, filters, after=after)
+    counts = queue.counts(current_user, filters)
+    args = {key: value for key, value in request.args.items() if key != "after" and value}
+    next_url = url_for(endpoint, **args, after=queue.encode_cursor(cursor)) if cursor else None
+    first_url = url_for(endpoint, **args) if after else None
+    return render_template(
+        "admin/queue.html", title=title, form=form, reports=reports, counts=counts,
+        next_url=next_url, first_url=first_url, endpoint=endpoint,
+    )
+
+
+@bp.get("/queue", endpoint="queue")
+@role_required("kcc", "manager", "admin")
+def all_reports():
+    return _render_queue(_l("All reports"), "admin.queue")
+
+
+@bp.get("/team")
+@role_required("team", "admin", "kcc")
+def team_queue():
+    team_ids = tuple(team.id for team in current_user.teams) or (-1,)
+    return _render_queue(_l("My team's reports"), "admin.team_queue", team_ids=team_ids)

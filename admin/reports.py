@@ -1,0 +1,296 @@
+"""One report: its detail and history, and the staff actions on it, each a small POST through the workflow."""
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from admin import bp
+from admin.access import role_required
+from admin.forms import (
+    AssignForm,
+    CategoryChangeForm,
+    CloseForm,
+    DismissForm,
+    FirstContactForm,
+    MessageForm,
+    NoteForm,
+    ReopenForm,
+    StaffReportForm,
+)
+from portal import deadlines, workflow
+from portal.access import may_act, may_triage, reports_visible_to
+from portal.clock import LOCAL_ZONE, as_utc, local_today, now_utc
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.intake import receive_report
+from portal.models import Category, Cause, Channel, Report, Role, StandardText, Team, User
+from portal.references import normalise
+from portal.workflow import TransitionNotAllowed
+
+ACTING = ("kcc", "team", "admin")
+TRIAGE = ("kcc", "admin")
+
+
+def visible_report(report_id):
+    """The report if this user may see it; 404 otherwise, so a guessed id tells nothing."""
+    report = db.session.scalar(reports_visible_to(current_user).where(Report.id == report_id))
+    if report is None:
+        abort(404)
+    return report
+
+
+def _categories():
+    return db.session.scalars(select(Category).where(Category.active).order_by(Category.position)).all()
+
+
+def _action_forms(report, posted=None):
+    """Every action form for the detail page, with its choices; the posted one keeps its input and errors."""
+    language = current_language()
+    forms = {
+        "assign": AssignForm(formdata=None, prefix="assign"),
+        "category": CategoryChangeForm(formdata=None, prefix="category"),
+        "note": NoteForm(formdata=None, prefix="note"),
+        "message": MessageForm(formdata=None, prefix="message"),
+        "first_contact": FirstContactForm(formdata=None, prefix="first_contact"),
+        "close": CloseForm(formdata=None, prefix="close"),
+        "reopen": ReopenForm(formdata=None, prefix="reopen"),
+        "dismiss": DismissForm(formdata=None, prefix="dismiss"),
+    }
+    if posted:
+        forms[posted[0]] = posted[1]
+    teams = db.session.scalars(select(Team).where(Team.active).order_by(Team.name)).all()
+    forms["assign"].team.choices = [SelectChoice(t.code, t.name) for t in teams]
+    people = db.session.scalars(
+        select(User).where(User.active, User.role.in_([Role.TEAM, Role.KCC])).order_by(User.name)
+    ).all()
+    forms["assign"].assignee.choices = [SelectChoice("", _l("Nobody in particular"))] + [
+        SelectChoice(str(u.id), u.name) for u in people
+    ]
+    forms["category"].category.choices = [SelectChoice(c.code, c.name(language)) for c in _categories()]
+    texts = db.session.scalars(select(StandardText).where(StandardText.active).order_by(StandardText.title)).all()
+    forms["message"].standard_text.choices = [SelectChoice("", _l("No standard text"))] + [
+        SelectChoice(t.code, t.title) for t in texts
+    ]
+    causes = db.session.scalars(select(Cause).where(Cause.active).order_by(Cause.position)).all()
+    forms["close"].causes.choices = [SelectChoice(str(c.id), c.name(language)) for c in causes]
+    if not posted or posted[0] != "assign":
+        default_team = report.team or report.category.default_team
+        forms["assign"].team.data = default_team.code if default_team else None
+    if not posted or posted[0] != "category":
+        forms["category"].category.data = report.category.code
+    if not posted or posted[0] != "message":
+        _prefill_message(forms["message"], report, request.args.get("text"), texts)
+    if not posted or posted[0] != "first_contact":
+        forms["first_contact"].at.data = now_utc().astimezone(LOCAL_ZONE).replace(second=0, microsecond=0, tzinfo=None)
+    return forms
+
+
+def _prefill_message(form, report, code, texts):
+    chosen = next((t for t in texts if t.code == code), None)
+    if chosen is None:
+        return
+    form.standard_text.data = chosen.code
+    form.subject.data = workflow.fill_placeholders(chosen.subject(report.language), report, report.language)
+    form.body.data = workflow.fill_placeholders(chosen.body(report.language), report, report.language)
+
+
+def render_detail(report, *, posted=None, status=200, show_contact=False):
+    today = local_today()
+    return render_template(
+        "admin/report.html",
+        report=report,
+        forms=_action_forms(report, posted),
+        allowed=workflow.allowed_actions(report) if may_act(current_user) else set(),
+        may_triage=may_triage(current_user),
+        show_contact=show_contact,
+        days_left={
+            "first_contact": deadlines.working_days_between(today, report.first_contact_due)
+            - deadlines.working_days_between(report.first_contact_due, today),
+            "closing": deadlines.working_days_between(today, report.closing_due)
+            - deadlines.working_days_between(report.closing_due, today),
+        },
+    ), status
+
+
+@bp.get("/reports/<int:report_id>")
+def detail(report_id):
+    return render_detail(visible_report(report_id))
+
+
+@bp.get("/reports/<int:report_id>/contact")
+@role_required(*ACTING)
+def contact_details(report_id):
+    report = visible_report(report_id)
+    workflow.record_contact_details_viewed(report, by=current_user)
+    db.session.commit()
+    return render_detail(report, show_contact=True)
+
+
+def _act(report, name, form, action):
+    """Validate the posted form, run one workflow action, commit once, and go back to the report."""
+    _action_forms(report, (name, form))  # gives the posted form its choices before it is validated
+    if not form.validate_on_submit():
+        return render_detail(report, posted=(name, form), status=422)
+    try:
+        message = action(form)
+    except TransitionNotAllowed as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return render_detail(report, status=409)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".detail", report_id=report.id), 303)
+
+
+@bp.post("/reports/<int:report_id>/assign")
+@role_required(*ACTING)
+def assign(report_id):
+    report = visible_report(report_id)
+    form = AssignForm(prefix="assign")
+
+    def run(form):
+        team = db.session.scalar(select(Team).where(Team.code == form.team.data, Team.active))
+        assignee = db.session.get(User, int(form.assignee.data)) if (form.assignee.data or "").isdigit() else None
+        if team is None:
+            raise TransitionNotAllowed(_l("Choose a team."))
+        workflow.assign(report, team=team, assignee=assignee, by=current_user)
+        return _l("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
+
+    return _act(report, "assign", form, run)
+
+
+@bp.post("/reports/<int:report_id>/category")
+@role_required(*ACTING)
+def change_category(report_id):
+    report = visible_report(report_id)
+    form = CategoryChangeForm(prefix="category")
+
+    def run(form):
+        category = db.session.scalar(select(Category).where(Category.code == form.category.data))
+        workflow.change_category(report, category=category, by=current_user)
+        return _l("Category changed; the terms were recalculated.")
+
+    return _act(report, "category", form, run)
+
+
+@bp.post("/reports/<int:report_id>/note")
+@role_required(*ACTING)
+def add_note(report_id):
+    report = visible_report(report_id)
+    form = NoteForm(prefix="note")
+
+    def run(form):
+        workflow.add_note(report, text=form.text.data, by=current_user)
+        return _l("Note added.")
+
+    return _act(report, "note", form, run)
+
+
+@bp.post("/reports/<int:report_id>/message")
+@role_required(*ACTING)
+def send_message(report_id):
+    report = visible_report(report_id)
+    form = MessageForm(prefix="message")
+
+    def run(form):
+        workflow.send_message(report, subject=form.subject.data, body=form.body.data, by=current_user)
+        return _l("Message queued for sending to the resident.")
+
+    return _act(report, "message", form, run)
+
+
+def _as_utc_local(moment: datetime):
+    return as_utc(moment.replace(tzinfo=LOCAL_ZONE))
+
+
+@bp.post("/reports/<int:report_id>/first-contact")
+@role_required(*ACTING)
+def first_contact(report_id):
+    report = visible_report(report_id)
+    form = FirstContactForm(prefix="first_contact")
+
+    def run(form):
+        workflow.record_first_contact(
+            report, channel=Channel(form.channel.data), at=_as_utc_local(form.at.data), summary=form.summary.data,
+            by=current_user,
+        )
+        return _l("First contact recorded.")
+
+    return _act(report, "first_contact", form, run)
+
+
+@bp.post("/reports/<int:report_id>/close")
+@role_required(*ACTING)
+def close(report_id):
+    report = visible_report(report_id)
+    form = CloseForm(prefix="close")
+
+    def run(form):
+        ids = [int(value) for value in form.causes.data if value.isdigit()]
+        causes = db.session.scalars(select(Cause).where(Cause.id.in_(ids))).all()
+        workflow.close(report, outcome=form.outcome_value(), causes=causes, summary=form.summary.data,
+                       by=current_user)
+        return _l("Report %(ref)s closed.", ref=report.reference)
+
+    return _act(report, "close", form, run)
+
+
+@bp.post("/reports/<int:report_id>/reopen")
+@role_required(*ACTING)
+def reopen(report_id):
+    report = visible_report(report_id)
+    form = ReopenForm(prefix="reopen")
+
+    def run(form):
+        workflow.reopen(report, reason=form.reason.data, by=current_user)
+        return _l("Report %(ref)s reopened.", ref=report.reference)
+
+    return _act(report, "reopen", form, run)
+
+
+@bp.post("/reports/<int:report_id>/dismiss")
+@role_required(*TRIAGE)
+def dismiss(report_id):
+    report = visible_report(report_id)
+    form = DismissForm(prefix="dismiss")
+
+    def run(form):
+        duplicate_of = None
+        if form.reason.data == "duplicate":
+            duplicate_of = normalise(form.duplicate_of.data)
+            other = db.session.scalar(select(Report).where(Report.reference == duplicate_of)) if duplicate_of else None
+            if other is None or other.id == report.id:
+                raise TransitionNotAllowed(_l("Give the reference of the other report."))
+        workflow.dismiss(report, reason=f"{form.reason.data}: {form.explanation.data}", duplicate_of=duplicate_of,
+                         by=current_user)
+        return _l("Report %(ref)s marked as not a report.", ref=report.reference)
+
+    return _act(report, "dismiss", form, run)
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@role_required(*TRIAGE)
+def register():
+    """A report a resident made by phone, at the desk or by e-mail, registered by the KCC."""
+    categories = _categories()
+    form = StaffReportForm(categories=categories, language=current_language())
+    if request.method == "GET":
+        form.received_at.data = now_utc().astimezone(LOCAL_ZONE).replace(second=0, microsecond=0, tzinfo=None)
+        return render_template("admin/register.html", form=form, categories=categories)
+    if not form.validate_on_submit():
+        return render_template("admin/register.html", form=form, categories=categories), 422
+    received_at = _as_utc_local(form.received_at.data)
+    if received_at > now_utc():
+        form.received_at.errors.append(_l("The contact cannot be in the future."))
+        return render_template("admin/register.html", form=form, categories=categories), 422
+    report = receive_report(
+        form.details(categories), language=current_language(), channel=Channel(form.channel.data),
+        received_at=received_at,
+    )
+    workflow.record_event(report, "registered_by_staff", current_user, channel=form.channel.data)
+    db.session.commit()
+    flash(_l("Report %(ref)s registered.", ref=report.reference), "success")
+    return redirect(url_for(".detail", report_id=report.id), 303)
