@@ -66,6 +66,7 @@ class Config:
     # Staff: log-in ends after this much inactivity; two-factor log-in is required in production.
     STAFF_SESSION_MINUTES = int(os.environ.get("MELDPUNT_STAFF_SESSION_MINUTES", "30"))
     TWO_FACTOR_REQUIRED = False
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost: n=2**15, r=8, p=1
     LOGIN_RATE_LIMIT_ACCOUNT = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_ADDRESS = "20 per 15 minutes"
 
@@ -85,6 +86,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_TIMEOUT_SECONDS = 5
     MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server on loopback
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # the same algorithm at a cost that keeps the suite fast
     WTF_CSRF_ENABLED = True
 
 

@@ -3,8 +3,10 @@ import hashlib
 import hmac
 import secrets
 import time
+from functools import lru_cache
 
 import pyotp
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,7 +15,6 @@ from portal.clock import now_utc
 from portal.extensions import db
 from portal.models import Role, Team, User
 
-PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 12
 RECOVERY_CODE_COUNT = 10
 TOTP_ISSUER = "Meldpunt"
@@ -22,8 +23,16 @@ COMMON_PASSWORDS = {
     "welkom123456", "wachtwoord12", "wachtwoord123", "password1234", "password12345", "123456789012",
     "qwertyuiop12", "gemeente1234", "meldpunt1234", "zomer2026!!!", "winter2026!!", "letmein12345",
 }
-# Compared against when the account does not exist, so that timing does not tell whether it does.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
+def _password_method():
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method):
+    """Compared against when the account does not exist, so that timing does not tell whether it does."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 class AccountError(ValueError):
@@ -54,7 +63,7 @@ def set_password(user, password):
     problems = password_problems(password, email=user.email, name=user.name)
     if problems:
         raise AccountError(" ".join(str(p) for p in problems))
-    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    user.password_hash = generate_password_hash(password, method=_password_method())
     end_all_sessions(user)
 
 
@@ -85,7 +94,7 @@ def authenticate(email, password):
     """The active account with this e-mail address and password, or None; as slow either way."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_password_method()), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -18,6 +18,8 @@ def test_production_starts_with_a_strong_secret_key_and_secure_cookies():
     app = create_app({"ENV_NAME": "production", "SECRET_KEY": strong_key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt", "production hashes passwords at full cost"
+    assert app.config["TWO_FACTOR_REQUIRED"] is True
 
 
 def test_flask_prefixed_environment_variables_are_read_last(monkeypatch):
