@@ -1,4 +1,5 @@
 """Flask commands for operators: demo data, the outbox, the scheduler and translations."""
+import secrets
 import subprocess
 import sys
 
@@ -7,7 +8,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from portal import accounts, outbox
-from portal.demo import generate_reports
+from portal.demo import ensure_demo_staff, ensure_demo_teams, generate_reports
 from portal.extensions import db
 from portal.models import Report, Role, Team
 
@@ -27,6 +28,17 @@ def seed_demo(count, seed, months, if_empty):
     with click.progressbar(length=count, label="Creating demo reports", file=sys.stderr) as bar:
         result = generate_reports(count, seed=seed, months=months, progress=bar.update)
     click.echo(f"Created {result.reports} reports and {result.teams_created} teams.")
+    if current_app.config["ENV_NAME"] == "development":
+        password = secrets.token_urlsafe(12)
+        teams, _created = ensure_demo_teams()
+        emails = ensure_demo_staff(teams, password)
+        db.session.commit()
+        if emails:
+            # Printed once: the passwords are stored only as hashes.
+            click.echo("Demo staff accounts (development only), log in at /admin/login with password "
+                       f"{password}:")
+            for email in emails:
+                click.echo(f"  {email}")
 
 
 @click.group("users")

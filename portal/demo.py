@@ -10,13 +10,17 @@ from portal.clock import LOCAL_ZONE, local_today, now_utc
 from portal.extensions import db
 from portal.models import (
     Category,
+    Cause,
     Channel,
     ClosingDay,
     ContactPreference,
+    Outcome,
     Report,
     ReportEvent,
     ReportStatus,
     Team,
+    User,
+    report_causes,
 )
 from portal.references import ALPHABET
 
@@ -63,6 +67,14 @@ DESCRIPTIONS = {
 FIRST_NAMES = ["Anna", "Bram", "Chantal", "Dirk", "Emma", "Fatima", "Gerrit", "Hanna", "Iris", "Jan", "Kees", "Lotte"]
 LAST_NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "El Amrani"]
 CHUNK = 5000
+OUTCOME_WEIGHTS = {Outcome.RESOLVED: 55, Outcome.EXPLAINED: 30, Outcome.NOT_JUSTIFIED: 10, Outcome.FORWARDED: 5}
+LIKELY_CAUSES = {
+    "callback": ["callback_not_registered", "callback_not_passed_on", "too_busy", "wrong_team"],
+    "email": ["email_unanswered", "wrong_team", "too_busy"],
+    "letter": ["letter_wording", "letter_content"],
+    "information": ["information_wrong", "wrong_team"],
+    "other": ["other", "too_busy", "wrong_team"],
+}
 
 
 @dataclass
@@ -86,6 +98,32 @@ def ensure_demo_teams():
             category.default_team = existing[DEFAULT_TEAM_OF_CATEGORY[category.code]]
     db.session.flush()
     return existing, created
+
+
+DEMO_STAFF = [
+    # role, name, e-mail, teams
+    ("kcc", "Karin de Klant", "kcc@dronten.example", ()),
+    ("team", "Tom van Burgerzaken", "burgerzaken@dronten.example", ("BZ",)),
+    ("team", "Bea van Belastingen", "belastingen@dronten.example", ("BEL",)),
+    ("manager", "Marco Manager", "manager@dronten.example", ()),
+    ("admin", "Anouk Admin", "admin@dronten.example", ()),
+]
+
+
+def ensure_demo_staff(teams, password):
+    """Demo accounts for development, all with the same password; returns the e-mail addresses created."""
+    from portal import accounts
+
+    existing = set(db.session.scalars(select(User.email)))
+    created = []
+    for role, name, email, team_codes in DEMO_STAFF:
+        if email in existing:
+            continue
+        accounts.create_user(email=email, name=name, role=role, password=password,
+                             teams=[teams[code] for code in team_codes])
+        created.append(email)
+    db.session.flush()
+    return created
 
 
 def _reference(rng):
@@ -126,6 +164,7 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
     calendar = deadlines.WorkingCalendar(first_day - timedelta(days=7), today + timedelta(days=120), closing_days)
     now = now_utc()
     used_references = set(db.session.scalars(select(Report.reference)))
+    cause_ids = dict(db.session.execute(select(Cause.code, Cause.id)).all())
 
     inserted = 0
     while inserted < count:
@@ -149,15 +188,27 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
             row["reference"] = reference
             report_rows.append(row)
             event_plans.append(plan)
+        # Core inserts of whole batches (insertmanyvalues); the ORM's bulk path splits them by NULL pattern.
+        reports_table = Report.__table__
         ids = db.session.scalars(
-            insert(Report).returning(Report.id, sort_by_parameter_order=True), report_rows
+            insert(reports_table).returning(reports_table.c.id, sort_by_parameter_order=True), report_rows
         ).all()
         event_rows = [
             {"report_id": report_id, "created_at": at, "kind": kind, "actor": None, "details": details}
             for report_id, plan in zip(ids, event_plans, strict=True)
             for at, kind, details in plan
         ]
-        db.session.execute(insert(ReportEvent), event_rows)
+        db.session.execute(insert(ReportEvent.__table__), event_rows)
+        cause_rows = [
+            {"report_id": report_id, "cause_id": cause_ids[code]}
+            for report_id, plan in zip(ids, event_plans, strict=True)
+            for _at, kind, details in plan
+            if kind == "closed"
+            for code in details["causes"]
+            if code in cause_ids
+        ]
+        if cause_rows:
+            db.session.execute(insert(report_causes), cause_rows)
         db.session.commit()
         inserted += size
         if progress:
@@ -194,7 +245,7 @@ def _one_report(rng, calendar, category, team, received, received_day, late_chan
 
     status = ReportStatus.NEW
     plan = [(received, "received", {"channel": "web", "category": category.code})]
-    values = {"triaged_at": None, "first_contact_at": None, "closed_at": None, "team_id": None}
+    values = {"triaged_at": None, "first_contact_at": None, "closed_at": None, "team_id": None, "outcome": None}
     if triaged <= now:
         status = ReportStatus.ASSIGNED
         values.update(triaged_at=triaged, team_id=team.id)
@@ -206,7 +257,9 @@ def _one_report(rng, calendar, category, team, received, received_day, late_chan
     if closed <= now and status is ReportStatus.CONTACTED and rng.random() < 0.97:
         status = ReportStatus.CLOSED
         values["closed_at"] = closed
-        plan.append((closed, "closed", {}))
+        values["outcome"] = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+        causes = rng.sample(LIKELY_CAUSES[category.code], k=rng.choice([1, 1, 1, 2]))
+        plan.append((closed, "closed", {"outcome": values["outcome"].value, "causes": causes}))
     channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
     plan[0][2]["channel"] = channel.value
     row = {
