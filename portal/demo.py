@@ -188,11 +188,14 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
             row["reference"] = reference
             report_rows.append(row)
             event_plans.append(plan)
-        # Core inserts of whole batches (insertmanyvalues); the ORM's bulk path splits them by NULL pattern.
-        reports_table = Report.__table__
-        ids = db.session.scalars(
-            insert(reports_table).returning(reports_table.c.id, sort_by_parameter_order=True), report_rows
-        ).all()
+        # Core executemany of whole batches; ids are read back by reference, since RETURNING with
+        # row order would make SQLite insert one row at a time.
+        db.session.execute(insert(Report.__table__), report_rows)
+        references = [row["reference"] for row in report_rows]
+        id_of = dict(
+            db.session.execute(select(Report.reference, Report.id).where(Report.reference.in_(references))).all()
+        )
+        ids = [id_of[reference] for reference in references]
         event_rows = [
             {"report_id": report_id, "created_at": at, "kind": kind, "actor": None, "details": details}
             for report_id, plan in zip(ids, event_plans, strict=True)

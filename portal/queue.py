@@ -3,6 +3,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.access import reports_visible_to
 from portal.clock import local_today, start_of_local_day
@@ -75,6 +76,13 @@ def page(user, filters: QueueFilters, *, after=None, size=PAGE_SIZE, today=None)
     query = filtered(user, filters, today)
     if after is not None:
         query = query.where(tuple_(Report.next_due, Report.id) > tuple_(*after))
+    # Only what a queue row shows, with its category and team in the same query (no query per row).
+    query = query.options(
+        load_only(Report.id, Report.reference, Report.received_at, Report.status, Report.next_due,
+                  Report.category_id, Report.team_id),
+        joinedload(Report.category),
+        joinedload(Report.team),
+    )
     rows = db.session.scalars(query.order_by(Report.next_due, Report.id).limit(size + 1)).all()
     more = len(rows) > size
     rows = rows[:size]
