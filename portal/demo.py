@@ -2,10 +2,11 @@
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from portal import deadlines
+from portal import bulk, deadlines, followup
 from portal.clock import LOCAL_ZONE, local_today, now_utc
 from portal.extensions import db
 from portal.models import (
@@ -67,6 +68,12 @@ DESCRIPTIONS = {
 FIRST_NAMES = ["Anna", "Bram", "Chantal", "Dirk", "Emma", "Fatima", "Gerrit", "Hanna", "Iris", "Jan", "Kees", "Lotte"]
 LAST_NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "El Amrani"]
 CHUNK = 5000
+# Every column the generator may fill besides the basic ones: each row carries all of them (COPY needs it).
+FOLLOW_UP_COLUMNS = (
+    "triaged_at", "first_contact_at", "closed_at", "team_id", "outcome", "triage_working_days",
+    "first_contact_working_days", "closing_working_days", "first_contact_on_time", "closed_on_time",
+    "original_closing_due", "extended_at", "extension_reason", "grade", "graded_at",
+)
 OUTCOME_WEIGHTS = {Outcome.RESOLVED: 55, Outcome.EXPLAINED: 30, Outcome.NOT_JUSTIFIED: 10, Outcome.FORWARDED: 5}
 LIKELY_CAUSES = {
     "callback": ["callback_not_registered", "callback_not_passed_on", "too_busy", "wrong_team"],
@@ -166,10 +173,12 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
     used_references = set(db.session.scalars(select(Report.reference)))
     cause_ids = dict(db.session.execute(select(Cause.code, Cause.id)).all())
 
+    report_table, event_table = Report.__table__, ReportEvent.__table__
+    report_id = bulk.next_id(report_table)
     inserted = 0
     while inserted < count:
         size = min(CHUNK, count - inserted)
-        report_rows, event_plans = [], []
+        report_rows, event_rows, cause_rows = [], [], []
         for received_day in rng.choices(days, weights=day_weights, k=size):
             category = categories[rng.choices(category_codes, weights=category_weights)[0]]
             team = teams.get(DEFAULT_TEAM_OF_CATEGORY.get(category.code, "KCC"))
@@ -180,38 +189,25 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
             # The share handled late falls from 58% a year ago towards 20% now; slow teams lag behind.
             progress_in_period = (received_day - first_day).days / max((today - first_day).days, 1)
             late_chance = min(0.95, (0.58 - 0.38 * progress_in_period) * slowness.get(team.code, 1.0))
-            row, plan = _one_report(rng, calendar, category, team, received, received_day, late_chance, now)
+            row, plan = _one_report(rng, calendar, category, team, received, received_day, late_chance, now,
+                                    progress_in_period)
             reference = _reference(rng)
             while reference in used_references:
                 reference = _reference(rng)
             used_references.add(reference)
-            row["reference"] = reference
+            row["id"], row["reference"] = report_id, reference
             report_rows.append(row)
-            event_plans.append(plan)
-        # Core executemany of whole batches; ids are read back by reference, since RETURNING with
-        # row order would make SQLite insert one row at a time.
-        db.session.execute(insert(Report.__table__), report_rows)
-        references = [row["reference"] for row in report_rows]
-        id_of = dict(
-            db.session.execute(select(Report.reference, Report.id).where(Report.reference.in_(references))).all()
-        )
-        ids = [id_of[reference] for reference in references]
-        event_rows = [
-            {"report_id": report_id, "created_at": at, "kind": kind, "actor": None, "details": details}
-            for report_id, plan in zip(ids, event_plans, strict=True)
-            for at, kind, details in plan
-        ]
-        db.session.execute(insert(ReportEvent.__table__), event_rows)
-        cause_rows = [
-            {"report_id": report_id, "cause_id": cause_ids[code]}
-            for report_id, plan in zip(ids, event_plans, strict=True)
-            for _at, kind, details in plan
-            if kind == "closed"
-            for code in details["causes"]
-            if code in cause_ids
-        ]
-        if cause_rows:
-            db.session.execute(insert(report_causes), cause_rows)
+            for at, kind, details in plan:
+                event_rows.append({"report_id": report_id, "created_at": at, "kind": kind, "actor": None,
+                                   "details": details})
+                for code in details.get("causes", ()):
+                    if code in cause_ids:
+                        cause_rows.append({"report_id": report_id, "cause_id": cause_ids[code]})
+            report_id += 1
+        bulk.insert_rows(report_table, report_rows)
+        bulk.insert_rows(event_table, event_rows)
+        bulk.insert_rows(report_causes, cause_rows)
+        bulk.sync_id_sequence(report_table)
         db.session.commit()
         inserted += size
         if progress:
@@ -219,7 +215,7 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
     return SeedResult(reports=inserted, teams_created=created)
 
 
-def _one_report(rng, calendar, category, team, received, received_day, late_chance, now):
+def _one_report(rng, calendar, category, team, received, received_day, late_chance, now, progress_in_period):
     gives_email = rng.random() < 0.7
     gives_phone = rng.random() < 0.4
     anonymous = not (gives_email or gives_phone) and rng.random() < 0.5
@@ -248,21 +244,39 @@ def _one_report(rng, calendar, category, team, received, received_day, late_chan
 
     status = ReportStatus.NEW
     plan = [(received, "received", {"channel": "web", "category": category.code})]
-    values = {"triaged_at": None, "first_contact_at": None, "closed_at": None, "team_id": None, "outcome": None}
+    values = dict.fromkeys(FOLLOW_UP_COLUMNS)
+    report = SimpleNamespace(received_at=received, first_contact_due=first_due, closing_due=closing_due)
     if triaged <= now:
         status = ReportStatus.ASSIGNED
         values.update(triaged_at=triaged, team_id=team.id)
+        report.triaged_at = triaged
+        followup.record_triage(report, calendar)
         plan.append((triaged, "assigned", {"team": team.code}))
     if contacted <= now and status is ReportStatus.ASSIGNED:
         status = ReportStatus.CONTACTED
-        values["first_contact_at"] = contacted
+        values["first_contact_at"] = report.first_contact_at = contacted
+        followup.record_first_contact(report, calendar)
         plan.append((contacted, "first_contact", {}))
+        if late and rng.random() < 0.15:
+            # Some slow reports get the one extension the Awb allows, with a reason.
+            report.original_closing_due = closing_due
+            report.closing_due = closing_due = calendar.due_date_from_local(closing_due, rng.randint(5, 20))
+            report.extended_at = contacted
+            report.extension_reason = "Meer tijd nodig voor overleg met een ander team."
+            plan.append((contacted, "extended", {"closing_due": closing_due.isoformat()}))
     if closed <= now and status is ReportStatus.CONTACTED and rng.random() < 0.97:
         status = ReportStatus.CLOSED
-        values["closed_at"] = closed
+        values["closed_at"] = report.closed_at = closed
+        followup.record_closing(report, calendar)
         values["outcome"] = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
         causes = rng.sample(LIKELY_CAUSES[category.code], k=rng.choice([1, 1, 1, 2]))
         plan.append((closed, "closed", {"outcome": values["outcome"].value, "causes": causes}))
+        if email and rng.random() < 0.4 and closed + timedelta(days=2) <= now:
+            # Grades improve over the year and suffer when the report was late.
+            mean = 6.4 + 1.6 * progress_in_period - (1.5 if late else 0)
+            report.grade = max(1, min(10, round(rng.gauss(mean, 1.4))))
+            report.graded_at = closed + timedelta(days=rng.randint(1, 10))
+            plan.append((report.graded_at, "graded", {"grade": report.grade}))
     channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
     plan[0][2]["channel"] = channel.value
     row = {
@@ -283,4 +297,8 @@ def _one_report(rng, calendar, category, team, received, received_day, late_chan
         "next_due": first_due if values["first_contact_at"] is None else closing_due,
         **values,
     }
+    for column in FOLLOW_UP_COLUMNS:
+        if hasattr(report, column):
+            row[column] = getattr(report, column)
+    row["closing_due"] = report.closing_due
     return row, plan

@@ -1,8 +1,11 @@
-"""The resident's report form: the shared report fields, plus a honeypot for robots."""
+"""The resident's forms: the report (shared report fields plus a honeypot for robots) and the grade."""
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
 
-from portal.report_fields import ReportFields
+from portal.report_fields import CharacterCount, ChoiceField, PlainText, ReportFields
 
 
 class ReportForm(ReportFields):
@@ -12,3 +15,20 @@ class ReportForm(ReportFields):
     @property
     def is_robot(self):
         return bool(self.website.data)
+
+
+class GradeForm(FlaskForm):
+    grade = ChoiceField(
+        _l("How do you grade the way we handled your report?"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],
+        validators=[InputRequired(_l("Choose a grade from 1 to 10."))],
+        invalid_message=_l("Choose a grade from 1 to 10."),
+    )
+    comment = TextAreaField(
+        _l("Would you like to tell us more? (optional)"),
+        validators=[
+            Optional(),
+            PlainText(multiline=True),
+            CharacterCount(maximum=2000, too_long=_l("Use at most 2,000 characters.")),
+        ],
+    )

@@ -59,6 +59,11 @@ EVENT_LABELS = {
     "reopened": _l("Reopened"),
     "dismissed": _l("Marked as not a report"),
     "contact_details_viewed": _l("Contact details viewed"),
+    "extended": _l("Closing term extended"),
+    "graded": _l("Graded by the resident"),
+    "escalated": _l("Escalated: term passed"),
+    "anonymised": _l("Personal data removed"),
+    "erased_on_request": _l("Erased at the resident's request"),
 }
 
 

@@ -268,6 +268,8 @@ class Report(db.Model):
         Index("ix_reports_status_next_due_id", "status", "next_due", "id"),
         Index("ix_reports_team_status_next_due_id", "team_id", "status", "next_due", "id"),
         CheckConstraint("length(description) <= 5000", name="description_length"),
+        CheckConstraint("grade IS NULL OR (grade >= 1 AND grade <= 10)", name="grade_range"),
+        Index("ix_reports_closed_at", "closed_at"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -294,6 +296,30 @@ class Report(db.Model):
     closing_summary = db.Column(db.Text, nullable=True)
     dismissal_reason = db.Column(db.Text, nullable=True)
     duplicate_of = db.Column(db.String(12), nullable=True)
+
+    # Extension of the closing term (Awb 9:11 second paragraph): once, at most four weeks, with a reason.
+    original_closing_due = db.Column(db.Date, nullable=True)
+    extended_at = db.Column(UTCDateTime, nullable=True)
+    extension_reason = db.Column(db.Text, nullable=True)
+
+    # Measured follow-up, written once by portal.followup when the step happens, read by queues and figures.
+    triage_working_days = db.Column(db.Integer, nullable=True)
+    first_contact_working_days = db.Column(db.Integer, nullable=True)
+    closing_working_days = db.Column(db.Integer, nullable=True)
+    first_contact_on_time = db.Column(db.Boolean, nullable=True)
+    closed_on_time = db.Column(db.Boolean, nullable=True)
+
+    # Escalation markers: set when the escalation was queued, so it is sent once per report and term.
+    first_contact_escalated_at = db.Column(UTCDateTime, nullable=True)
+    closing_escalated_at = db.Column(UTCDateTime, nullable=True)
+
+    # The resident's grade of the handling, 1 to 10, asked after closing.
+    grade = db.Column(db.Integer, nullable=True)
+    grade_comment = db.Column(db.Text, nullable=True)
+    graded_at = db.Column(UTCDateTime, nullable=True)
+
+    # Retention: when contact details and free text were removed; the anonymous facts stay.
+    anonymised_at = db.Column(UTCDateTime, nullable=True)
     triaged_at = db.Column(UTCDateTime, nullable=True)
     first_contact_at = db.Column(UTCDateTime, nullable=True)
     closed_at = db.Column(UTCDateTime, nullable=True)
@@ -340,6 +366,22 @@ class ReportEvent(db.Model):
 @event.listens_for(ReportEvent, "before_delete")
 def _history_is_append_only(mapper, connection, target):
     raise RuntimeError("Report history is append-only: events are never changed or deleted.")
+
+
+class JobRun(db.Model):
+    """A scheduled job's run for one period (a day, a month): the row is the lock and the proof it ran."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (db.UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    job = db.Column(db.String(64), nullable=False)
+    period = db.Column(db.String(32), nullable=False)
+    started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at = db.Column(UTCDateTime, nullable=True)
+
+    def __repr__(self):
+        return f"<JobRun {self.job} {self.period}>"
 
 
 class OutboxMessage(db.Model):

@@ -4,13 +4,21 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, limiter
-from portal.forms import ReportForm
+from portal.forms import GradeForm, ReportForm
 from portal.i18n import current_language
 from portal.intake import find_by_reference, receive_report
 from portal.models import Category
 from portal.references import new_reference, normalise
+from portal.satisfaction import TokenProblem, record_grade, report_for_token
 
 bp = Blueprint("portal", __name__)
+
+GRADE_PROBLEM_STATUS = {
+    TokenProblem.FORGED: 404,
+    TokenProblem.NOT_CLOSED: 404,
+    TokenProblem.EXPIRED: 410,
+    TokenProblem.USED: 409,
+}
 
 
 def active_categories():
@@ -61,6 +69,22 @@ def status():
     if report is None:
         return render_template("portal/status_lookup.html", code=code[:40], not_found=True), 404
     return render_template("portal/status.html", report=report)
+
+
+@bp.route("/beoordeling/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"])
+def grade(token):
+    report, problem = report_for_token(token)
+    if problem is not None:
+        return render_template("portal/grade_unavailable.html", problem=problem.value), GRADE_PROBLEM_STATUS[problem]
+    form = GradeForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("portal/grade.html", form=form, report=report), 422 if form.errors else 200
+    if not record_grade(report, int(form.grade.data), form.comment.data):
+        db.session.rollback()
+        return render_template("portal/grade_unavailable.html", problem=TokenProblem.USED.value), 409
+    db.session.commit()
+    return render_template("portal/grade_thanks.html")
 
 
 @bp.get("/healthz")

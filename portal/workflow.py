@@ -3,12 +3,13 @@
 Functions change the report, append the event and queue any e-mail, and flush; the caller commits once.
 """
 import re
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 
-from portal import deadlines
+from portal import deadlines, followup
 from portal.clock import local_date, now_utc
 from portal.extensions import db
 from portal.models import Channel, Outcome, ReportEvent, ReportStatus
@@ -24,7 +25,10 @@ TRANSITIONS = {
     "reopen": (S.CLOSED, S.DISMISSED),
     "dismiss": OPEN,
     "send_message": OPEN + (S.CLOSED,),
+    "extend": (S.ASSIGNED, S.CONTACTED),
 }
+# Awb 9:11 second paragraph: the term may be extended once, by at most four weeks.
+MAX_EXTENSION = timedelta(weeks=4)
 
 
 class TransitionNotAllowed(ValueError):
@@ -70,6 +74,7 @@ def assign(report, *, team, assignee=None, by):
     if report.status is S.NEW:
         report.status = S.ASSIGNED
         report.triaged_at = now_utc()
+        followup.record_triage(report)
     record_event(report, "assigned", by, before=before,
                  after={"team": team.code, "assignee": assignee.name if assignee else None})
     db.session.flush()
@@ -82,6 +87,8 @@ def change_category(report, *, category, by):
     report.category = category
     report.first_contact_due = deadlines.due_date(report.received_at, category.first_contact_days)
     report.closing_due = deadlines.due_date(report.received_at, category.closing_days)
+    if report.first_contact_at is not None:
+        followup.record_first_contact(report)
     _refresh_next_due(report)
     record_event(report, "category_changed", by, before=before,
                  after={"category": category.code, "first_contact_due": report.first_contact_due.isoformat(),
@@ -102,6 +109,7 @@ def record_first_contact(report, *, channel: Channel, at, summary, by):
         raise TransitionNotAllowed(_l("The contact cannot be before the report was received."))
     report.first_contact_at = at
     report.status = S.CONTACTED
+    followup.record_first_contact(report)
     _refresh_next_due(report)
     record_event(report, "first_contact", by, channel=channel.value, at=at.isoformat(), summary=summary,
                  before={"status": "assigned"}, after={"status": "contacted"})
@@ -118,11 +126,39 @@ def close(report, *, outcome: Outcome, causes, summary, by):
     report.outcome = outcome
     report.causes = list(causes)
     report.closing_summary = summary
+    followup.record_closing(report)
     record_event(report, "closed", by, outcome=outcome.value, causes=[c.code for c in causes], summary=summary,
                  before=before, after={"status": "closed"})
     db.session.flush()
     if report.email:
+        from portal.satisfaction import make_token
+
         queue_mail(report.email, "closed", report.language, report=report,
+                   status_url=external_url("portal.status", code=report.reference),
+                   grade_url=external_url("portal.grade", token=make_token(report)))
+
+
+def extend(report, *, new_closing_due, reason, by):
+    """Extend the closing term once, by at most four weeks, and tell the resident in writing."""
+    _require(report, "extend")
+    if report.extended_at is not None:
+        raise TransitionNotAllowed(_l("The term was already extended once. A further extension needs the "
+                                      "resident's written consent; note it and agree on it with them."))
+    if new_closing_due <= report.closing_due:
+        raise TransitionNotAllowed(_l("The new date must be after the current closing date."))
+    if new_closing_due > report.closing_due + MAX_EXTENSION:
+        raise TransitionNotAllowed(_l("A term can be extended by at most four weeks."))
+    report.original_closing_due = report.closing_due
+    report.closing_due = new_closing_due
+    report.extended_at = now_utc()
+    report.extension_reason = reason
+    _refresh_next_due(report)
+    record_event(report, "extended", by, reason=reason,
+                 before={"closing_due": report.original_closing_due.isoformat()},
+                 after={"closing_due": new_closing_due.isoformat()}, resident_told_by_mail=bool(report.email))
+    db.session.flush()
+    if report.email:
+        queue_mail(report.email, "extended", report.language, report=report,
                    status_url=external_url("portal.status", code=report.reference))
 
 
@@ -131,6 +167,7 @@ def reopen(report, *, reason, by):
     before = {"status": report.status.value, "outcome": report.outcome.value if report.outcome else None}
     report.status = S.ASSIGNED if report.team else S.NEW
     report.closed_at = None
+    followup.clear_closing(report)
     report.outcome = None
     report.causes = []
     report.closing_summary = None

@@ -68,8 +68,9 @@ def pytest_runtest_makereport(item, call):
 # Chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def chromium_executable():
+    """Chromium's path; autouse, so that without it every test here stops before the app and database are set up."""
     path = chromium_path()
     if os.path.isfile(path) and os.access(path, os.X_OK):
         return path
@@ -114,7 +115,10 @@ def live_server(app, smtp):
 
     got_request_exception.connect(record, app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A short poll interval lets shutdown() return at once instead of after half a second.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -129,7 +133,7 @@ def live_server(app, smtp):
 
 @pytest.fixture
 def context_options():
-    """Override (in a module, or with indirect parametrisation) to change the browser context, e.g. the viewport."""
+    """Extra `browser.new_context()` options, e.g. a viewport; override in a module or parametrize it by name."""
     return {}
 
 
@@ -148,10 +152,10 @@ def context(browser, live_server, context_options):
 def page(context, request):
     page = context.new_page()
     yield page
-    failed = any(getattr(request.node, f"rep_{when}", None) and getattr(request.node, f"rep_{when}").failed
-                 for when in ("setup", "call"))
+    reports = (getattr(request.node, f"rep_{when}", None) for when in ("setup", "call"))
+    failed = any(report is not None and report.failed for report in reports)
     if failed and not page.is_closed():
-        path = output_dir(request.config, "screenshots") / f"FAILED-{file_name(request.node.nodeid)}.png"
+        path = output_dir(request.config, "screenshots") / f"FAILED-{file_name(request.node.name)}.png"
         try:
             page.screenshot(path=str(path), full_page=True)
         except PlaywrightError:
@@ -200,8 +204,7 @@ def axe_audit(request):
     audited = []
 
     def audit(page, label=None):
-        label = label or f"{len(audited) + 1}"
-        name = file_name(f"{request.node.nodeid}-{label}")
+        name = file_name(f"axe-{label}" if label else f"axe-{request.node.name}-{len(audited) + 1}")
         page.screenshot(path=str(output_dir(request.config, "screenshots") / f"{name}.png"), full_page=True)
         violations = run_axe(page)
         (output_dir(request.config, "axe") / f"{name}.json").write_text(

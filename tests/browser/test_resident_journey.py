@@ -3,6 +3,7 @@ on a phone, with axe-core watching every page."""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 
 from portal.models import ContactPreference, OutboxMessage, Report
@@ -187,8 +188,12 @@ def test_a_too_short_description_is_explained_at_the_top_and_corrected_without_r
     # Its link, followed with the keyboard, puts focus in the description.
     tab_to(page, '#error-summary a[href="#description"]')
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'description'")
-    assert active(page)["id"] == "description"
+    try:
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'description'",
+                               timeout=2_000)
+    except PlaywrightTimeoutError:
+        pass  # the assertion below says where focus went instead
+    assert active(page)["id"] == "description", f"the summary's link left focus on {active(page)}"
 
     # Everything else that was typed or chosen is still there.
     assert page.locator("#description").input_value() == "Te kort"
@@ -220,8 +225,9 @@ def test_a_too_short_description_is_explained_at_the_top_and_corrected_without_r
 # Language
 
 
-def test_english_chosen_with_lang_en_sticks_for_the_visit_and_dutch_is_the_default_for_a_new_one(page, browser,
-                                                                                                  live_server):
+def test_english_chosen_with_lang_en_sticks_for_the_visit_and_dutch_is_the_default_for_a_new_one(
+    page, browser, live_server
+):
     page.goto("/melden")
     assert html_lang(page) == "nl"
     page.goto("/?lang=en")
@@ -310,7 +316,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_resident_pages(page, 
 
 
 @pytest.mark.parametrize(
-    "context_options", [{"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}]
+    "context_options",
+    [{"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}],
+    ids=["390x844"],
 )
 @pytest.mark.parametrize("with_errors", [False, True], ids=["empty", "with errors"])
 def test_the_form_fits_a_phone_screen_without_horizontal_scrolling(page, with_errors, context_options):
@@ -318,12 +326,16 @@ def test_the_form_fits_a_phone_screen_without_horizontal_scrolling(page, with_er
     if with_errors:
         page.locator("#email").fill("niet-een-adres")
         with page.expect_navigation():
-            page.locator('form.report-form [type="submit"]').click()
+            page.locator("#email").press("Enter")
         assert page.locator("#error-summary").is_visible()
     widths = page.evaluate(
-        "() => ({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})"
+        "() => ({scroll: document.scrollingElement.scrollWidth, layout: document.documentElement.clientWidth})"
     )
-    assert widths["inner"] == PHONE["width"], f"the page does not lay out at the phone's width: {widths}"
+    # A phone browser zooms out to fit content that is too wide, so compare with the phone's width itself.
+    assert widths["layout"] == PHONE["width"], (
+        f"the page lays out {widths['layout']}px wide instead of the phone's {PHONE['width']}px "
+        "(is <meta name=viewport content='width=device-width'> missing?)"
+    )
     assert widths["scroll"] <= PHONE["width"], (
         f"the form is {widths['scroll']}px wide on a {PHONE['width']}px screen: residents would scroll sideways"
     )
