@@ -43,6 +43,12 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "meldpunt@localhost")
+    # Where escalations of passed terms go, besides the team's own address.
+    KCC_EMAIL = os.environ.get("MELDPUNT_KCC_EMAIL", "kcc@localhost")
+    # Contact details and free text of reports closed longer ago than this are removed (AVG).
+    RETENTION_MONTHS = int(os.environ.get("MELDPUNT_RETENTION_MONTHS", "12"))
+    # A mail claimed longer ago than this belongs to a sender that died mid-send; it is tried again.
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MELDPUNT_OUTBOX_CLAIM_TIMEOUT_SECONDS", "900"))
     # Flask-Mail has no timeout of its own; the outbox sets this one on the socket.
     MAIL_TIMEOUT_SECONDS = 20
 

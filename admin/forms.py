@@ -112,6 +112,13 @@ class CloseForm(FlaskForm):
         return Outcome(self.outcome.data)
 
 
+class ExtendForm(FlaskForm):
+    new_closing_due = DateField(
+        _l("New closing date"), validators=[InputRequired(_l("Fill in the new closing date."))]
+    )
+    reason = _text(_l("Reason (the resident reads this)"), _l("Give the reason for the extension."), maximum=1000)
+
+
 class ReopenForm(FlaskForm):
     reason = _text(_l("Reason for reopening"), _l("Give the reason."), maximum=1000)
 

@@ -1,11 +1,351 @@
-"""Management of people and reference data (admins): accounts, teams, categories, closing days, causes, texts."""
-from flask import render_template
+"""Management (admins): the reference data: teams, categories, closing days, causes and standard texts.
+
+Staff accounts are in admin/manage_people.py, imported at the bottom. Every change is a validated POST, one call
+into portal.management, one commit, and a redirect; a refused change re-renders its form with 422 (or 409).
+"""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin import bp
 from admin.access import role_required
+from admin.manage_forms import (
+    ButtonForm,
+    CategoryForm,
+    CauseCreateForm,
+    CauseEditForm,
+    ClosingDayForm,
+    SetActiveForm,
+    StandardTextCreateForm,
+    StandardTextEditForm,
+    TeamCreateForm,
+    TeamEditForm,
+)
+from portal import management
+from portal.clock import local_today
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.management import ManagementError
+from portal.models import Category, Cause, ClosingDay, StandardText, Team
+
+ADMIN = "admin"
+NOT_FOUND = {
+    "User": (".manage_staff", _l("This staff account was not found. The link may be out of date.")),
+    "Team": (".manage_teams", _l("This team was not found. The link may be out of date.")),
+    "Category": (".manage_categories", _l("This category was not found. The link may be out of date.")),
+    "Cause": (".manage_causes", _l("This cause was not found. The link may be out of date.")),
+    "StandardText": (".manage_texts", _l("This standard text was not found. The link may be out of date.")),
+}
+
+
+# Shared by the management views (also imported by admin/manage_people.py)
+
+def get_or_back(model, object_id):
+    """The object; if it does not exist (an old link), back to its list with a message, as Django's admin does."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        endpoint, message = NOT_FOUND[model.__name__]
+        flash(message, "info")
+        abort(redirect(url_for(endpoint), 303))
+    return found
+
+
+def render(template, status=None, **context):
+    """The page; 422 when it answers a POST (the form it shows was refused), else 200."""
+    if status is None:
+        status = 422 if request.method == "POST" else 200
+    return render_template(template, **context), status
+
+
+def refuse(form, error):
+    """Undo the unit of work and show the rule that was broken at its field, or as a message when it has none."""
+    db.session.rollback()
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+        return 422
+    flash(error.message, "error")
+    return 409
+
+
+def done(message, endpoint, **values):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values), 303)
+
+
+def first_error(form):
+    return next((message for messages in form.errors.values() for message in messages), "")
+
+
+def fields_of(form, *names):
+    return {name: form[name].data for name in names}
 
 
 @bp.get("/manage")
-@role_required("admin")
+@role_required(ADMIN)
 def manage_home():
     return render_template("admin/manage/home.html")
+
+
+# Teams
+
+def _teams_page(status=200):
+    teams = db.session.scalars(select(Team).order_by(Team.active.desc(), Team.name)).all()
+    return render("admin/manage/teams.html", status, teams=teams)
+
+
+@bp.get("/manage/teams")
+@role_required(ADMIN)
+def manage_teams():
+    return _teams_page()
+
+
+@bp.route("/manage/teams/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_team_new():
+    form = TeamCreateForm()
+    if not form.validate_on_submit():
+        return render("admin/manage/team_form.html", form=form, team=None)
+    try:
+        team = management.create_team(**fields_of(form, "code", "name", "email"))
+    except ManagementError as error:
+        return render("admin/manage/team_form.html", refuse(form, error), form=form, team=None)
+    return done(_l("Team %(code)s created.", code=team.code), ".manage_teams")
+
+
+@bp.route("/manage/teams/<int:team_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_team_edit(team_id):
+    team = get_or_back(Team, team_id)
+    form = TeamEditForm(obj=team) if request.method == "GET" else TeamEditForm()
+    if not form.validate_on_submit():
+        return render("admin/manage/team_form.html", form=form, team=team)
+    management.update_team(team, **fields_of(form, "name", "email"))
+    return done(_l("Team %(code)s saved.", code=team.code), ".manage_teams")
+
+
+@bp.post("/manage/teams/<int:team_id>/active")
+@role_required(ADMIN)
+def manage_team_active(team_id):
+    team = get_or_back(Team, team_id)
+    form = SetActiveForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
+        return _teams_page(422)
+    try:
+        management.set_team_active(team, active=form.wanted)
+    except ManagementError as error:
+        return _teams_page(refuse(form, error))
+    if form.wanted:
+        message = _l("Team %(code)s is active again.", code=team.code)
+    else:
+        message = _l("Team %(code)s is deactivated: it is no longer offered when reports or staff are assigned.",
+                     code=team.code)
+    return done(message, ".manage_teams")
+
+
+# Categories
+
+def _default_team_choices(category):
+    teams = management.assignable_teams([category.default_team] if category.default_team else [])
+    return [SelectChoice("", _l("No default team"))] + [SelectChoice(t.code, t.name) for t in teams]
+
+
+@bp.get("/manage/categories")
+@role_required(ADMIN)
+def manage_categories():
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
+    return render_template("admin/manage/categories.html", categories=categories)
+
+
+@bp.route("/manage/categories/<int:category_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_category_edit(category_id):
+    category = get_or_back(Category, category_id)
+    form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
+    form.default_team.choices = _default_team_choices(category)
+    if request.method == "GET":
+        form.default_team.data = category.default_team.code if category.default_team else ""
+    if not form.validate_on_submit():
+        return render("admin/manage/category_form.html", form=form, category=category)
+    default_team = db.session.scalar(select(Team).where(Team.code == form.default_team.data))
+    try:
+        management.update_category(
+            category, default_team=default_team,
+            **fields_of(form, "name_nl", "name_en", "help_nl", "help_en", "first_contact_days", "closing_days",
+                        "active", "position"),
+        )
+    except ManagementError as error:
+        return render("admin/manage/category_form.html", refuse(form, error), form=form, category=category)
+    return done(_l("Category %(name)s saved.", name=category.name(current_language())), ".manage_categories")
+
+
+# Closing days
+
+def _closing_days_page(form, status=None):
+    today = local_today()
+    upcoming = db.session.scalars(select(ClosingDay).where(ClosingDay.day >= today).order_by(ClosingDay.day)).all()
+    past = db.session.scalars(select(ClosingDay).where(ClosingDay.day < today).order_by(ClosingDay.day.desc())).all()
+    return render("admin/manage/closing_days.html", status, form=form, upcoming=upcoming, past=past)
+
+
+@bp.route("/manage/closing-days", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_closing_days():
+    form = ClosingDayForm()
+    if not form.validate_on_submit():
+        return _closing_days_page(form)
+    try:
+        closing_day = management.add_closing_day(**fields_of(form, "day", "description"))
+    except ManagementError as error:
+        return _closing_days_page(form, refuse(form, error))
+    return done(_l("%(date)s added as a closing day.", date=format_date(closing_day.day, "long")),
+                ".manage_closing_days")
+
+
+@bp.post("/manage/closing-days/<int:closing_day_id>/remove")
+@role_required(ADMIN)
+def manage_closing_day_remove(closing_day_id):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    closing_day = db.session.get(ClosingDay, closing_day_id)
+    if closing_day is None:
+        # Removing is idempotent: a second click, or another admin, got there first.
+        flash(_l("This closing day was already removed."), "info")
+        return redirect(url_for(".manage_closing_days"), 303)
+    day = closing_day.day
+    management.remove_closing_day(closing_day)
+    return done(_l("%(date)s is no longer a closing day.", date=format_date(day, "long")), ".manage_closing_days")
+
+
+# Causes
+
+def _causes_page(status=200):
+    causes = db.session.scalars(select(Cause).order_by(Cause.active.desc(), Cause.position, Cause.code)).all()
+    return render("admin/manage/causes.html", status, causes=causes)
+
+
+@bp.get("/manage/causes")
+@role_required(ADMIN)
+def manage_causes():
+    return _causes_page()
+
+
+@bp.route("/manage/causes/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_cause_new():
+    form = CauseCreateForm()
+    if not form.validate_on_submit():
+        return render("admin/manage/cause_form.html", form=form, cause=None)
+    try:
+        cause = management.create_cause(**fields_of(form, "code", "name_nl", "name_en", "position"))
+    except ManagementError as error:
+        return render("admin/manage/cause_form.html", refuse(form, error), form=form, cause=None)
+    return done(_l("Cause %(name)s created.", name=cause.name(current_language())), ".manage_causes")
+
+
+@bp.route("/manage/causes/<int:cause_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_cause_edit(cause_id):
+    cause = get_or_back(Cause, cause_id)
+    form = CauseEditForm(obj=cause) if request.method == "GET" else CauseEditForm()
+    if not form.validate_on_submit():
+        return render("admin/manage/cause_form.html", form=form, cause=cause)
+    management.update_cause(cause, **fields_of(form, "name_nl", "name_en", "position"))
+    return done(_l("Cause %(name)s saved.", name=cause.name(current_language())), ".manage_causes")
+
+
+@bp.post("/manage/causes/<int:cause_id>/active")
+@role_required(ADMIN)
+def manage_cause_active(cause_id):
+    cause = get_or_back(Cause, cause_id)
+    form = SetActiveForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
+        return _causes_page(422)
+    management.set_cause_active(cause, active=form.wanted)
+    name = cause.name(current_language())
+    if form.wanted:
+        message = _l("Cause %(name)s can be chosen again.", name=name)
+    else:
+        message = _l("Cause %(name)s is deactivated: it stays on closed reports but can no longer be chosen.",
+                     name=name)
+    return done(message, ".manage_causes")
+
+
+# Standard texts
+
+TEXT_FIELDS = ("title", "subject_nl", "subject_en", "body_nl", "body_en")
+PLACEHOLDER_MEANINGS = {
+    "reference": _l("the reference of the report"),
+    "name": _l("the name of the resident, or \"resident\" when there is none"),
+    "received_date": _l("the date the report was received"),
+    "first_contact_due": _l("the last day for first contact"),
+    "closing_due": _l("the last day for closing the report"),
+    "municipality": _l("the name of the municipality"),
+    "phone": _l("the phone number of the municipality"),
+}
+
+
+def _texts_page(status=200):
+    texts = db.session.scalars(select(StandardText).order_by(StandardText.active.desc(), StandardText.title)).all()
+    return render("admin/manage/texts.html", status, texts=texts)
+
+
+def _text_form_page(form, text, status=None):
+    return render("admin/manage/text_form.html", status, form=form, text=text,
+                  placeholders=[(name, PLACEHOLDER_MEANINGS.get(name, "")) for name in management.PLACEHOLDERS])
+
+
+@bp.get("/manage/texts")
+@role_required(ADMIN)
+def manage_texts():
+    return _texts_page()
+
+
+@bp.route("/manage/texts/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_text_new():
+    form = StandardTextCreateForm()
+    if not form.validate_on_submit():
+        return _text_form_page(form, None)
+    try:
+        text = management.create_standard_text(**fields_of(form, "code", *TEXT_FIELDS))
+    except ManagementError as error:
+        return _text_form_page(form, None, refuse(form, error))
+    return done(_l("Standard text %(title)s created.", title=text.title), ".manage_texts")
+
+
+@bp.route("/manage/texts/<int:text_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def manage_text_edit(text_id):
+    text = get_or_back(StandardText, text_id)
+    form = StandardTextEditForm(obj=text) if request.method == "GET" else StandardTextEditForm()
+    if not form.validate_on_submit():
+        return _text_form_page(form, text)
+    try:
+        management.update_standard_text(text, **fields_of(form, *TEXT_FIELDS))
+    except ManagementError as error:
+        return _text_form_page(form, text, refuse(form, error))
+    return done(_l("Standard text %(title)s saved.", title=text.title), ".manage_texts")
+
+
+@bp.post("/manage/texts/<int:text_id>/active")
+@role_required(ADMIN)
+def manage_text_active(text_id):
+    text = get_or_back(StandardText, text_id)
+    form = SetActiveForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
+        return _texts_page(422)
+    management.set_standard_text_active(text, active=form.wanted)
+    if form.wanted:
+        message = _l("Standard text %(title)s can be used again.", title=text.title)
+    else:
+        message = _l("Standard text %(title)s is deactivated: staff no longer see it.", title=text.title)
+    return done(message, ".manage_texts")
+
+
+from admin import manage_people  # noqa: E402,F401  (staff accounts; registers its views on bp)

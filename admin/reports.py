@@ -14,13 +14,14 @@ from admin.forms import (
     CategoryChangeForm,
     CloseForm,
     DismissForm,
+    ExtendForm,
     FirstContactForm,
     MessageForm,
     NoteForm,
     ReopenForm,
     StaffReportForm,
 )
-from portal import deadlines, workflow
+from portal import deadlines, followup, workflow
 from portal.access import may_act, may_triage, reports_visible_to
 from portal.clock import LOCAL_ZONE, as_utc, local_today, now_utc
 from portal.extensions import db
@@ -57,6 +58,7 @@ def _action_forms(report, posted=None):
         "first_contact": FirstContactForm(formdata=None, prefix="first_contact"),
         "close": CloseForm(formdata=None, prefix="close"),
         "reopen": ReopenForm(formdata=None, prefix="reopen"),
+        "extend": ExtendForm(formdata=None, prefix="extend"),
         "dismiss": DismissForm(formdata=None, prefix="dismiss"),
     }
     if posted:
@@ -106,6 +108,7 @@ def render_detail(report, *, posted=None, status=200, show_contact=False):
         allowed=workflow.allowed_actions(report) if may_act(current_user) else set(),
         may_triage=may_triage(current_user),
         show_contact=show_contact,
+        follow_up=followup.summary(report),
         days_left={
             "first_contact": deadlines.working_days_between(today, report.first_contact_due)
             - deadlines.working_days_between(report.first_contact_due, today),
@@ -236,6 +239,19 @@ def close(report_id):
         return _l("Report %(ref)s closed.", ref=report.reference)
 
     return _act(report, "close", form, run)
+
+
+@bp.post("/reports/<int:report_id>/extend")
+@role_required(*ACTING)
+def extend(report_id):
+    report = visible_report(report_id)
+    form = ExtendForm(prefix="extend")
+
+    def run(form):
+        workflow.extend(report, new_closing_due=form.new_closing_due.data, reason=form.reason.data, by=current_user)
+        return _l("The closing term is now %(date)s.", date=form.new_closing_due.data.isoformat())
+
+    return _act(report, "extend", form, run)
 
 
 @bp.post("/reports/<int:report_id>/reopen")

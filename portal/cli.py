@@ -100,13 +100,17 @@ def outbox_send(due_only):
 
 
 @click.command("scheduler")
-def scheduler_command():
+@click.option("--once", is_flag=True, help="Run every job once, now, and exit.")
+def scheduler_command(once):
     """Run the scheduled jobs in the foreground; exactly one per deployment."""
     import logging
 
-    from portal.jobs import build_scheduler
+    from portal.jobs import build_scheduler, run_all_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if once:
+        run_all_once(current_app._get_current_object())
+        return
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo("Scheduler started: " + ", ".join(job.id for job in scheduler.get_jobs()) + ". Stop with Ctrl+C.")
     try:

@@ -1,12 +1,26 @@
-"""Scheduled work: a declarative table of jobs that `flask scheduler` runs, each safe to run twice."""
+"""Scheduled work: a declarative table of jobs that `flask scheduler` runs, each safe to run twice.
+
+Safety comes from the database, not from the scheduler: a job for a period (a day, a month) first inserts
+its JobRun row, in the same transaction as its work, so a second scheduler or a rerun after a crash finds
+the row and does nothing; per-report work claims its report with a conditional UPDATE.
+"""
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from portal import outbox
-from portal.clock import LOCAL_ZONE
+from portal import deadlines, outbox, retention
+from portal.clock import LOCAL_ZONE, local_today, now_utc, start_of_local_day
+from portal.extensions import db
+from portal.models import JobRun, Report, Role, Team, User
+from portal.outbox import external_url, queue_mail
+from portal.workflow import OPEN, record_event
 
 log = logging.getLogger(__name__)
 
@@ -18,16 +32,127 @@ class Job:
     trigger: object
 
 
+def claim_period(job, period):
+    """True once per job and period: the JobRun row is inserted in the caller's transaction."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(JobRun(job=job, period=period))
+    except IntegrityError:
+        return False
+    return True
+
+
 def send_outbox():
     result = outbox.send_pending()
     if result.sent or result.failed:
         log.info("outbox: sent %s, failed %s, not tried %s", result.sent, result.failed, result.not_tried)
 
 
+def _next_working_day(day):
+    return deadlines.due_date(start_of_local_day(day), 1)
+
+
+def send_team_digests(today=None):
+    """Each working morning: per team, the open reports whose next term ends today or on the next working day."""
+    today = today or local_today()
+    if not deadlines.is_working_day(today) or not claim_period("team-digest", today.isoformat()):
+        db.session.rollback()
+        return 0
+    tomorrow = _next_working_day(today)
+    sent = 0
+    for team in db.session.scalars(select(Team).where(Team.active, Team.email.isnot(None))):
+        reports = db.session.scalars(
+            select(Report)
+            .where(Report.team_id == team.id, Report.status.in_(OPEN), Report.next_due <= tomorrow)
+            .order_by(Report.next_due, Report.id)
+        ).all()
+        if reports:
+            queue_mail(team.email, "digest", "nl", team=team, reports=reports, today=today, tomorrow=tomorrow,
+                       queue_url=external_url("admin.team_queue"))
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+ESCALATIONS = (
+    # term, its due column, the moment that meets it, the marker column
+    ("first_contact", Report.first_contact_due, Report.first_contact_at, Report.first_contact_escalated_at),
+    ("closing", Report.closing_due, Report.closed_at, Report.closing_escalated_at),
+)
+
+
+def escalate_passed_terms(today=None):
+    """Once per report and term, as soon as the term has passed: tell the team and the KCC."""
+    today = today or local_today()
+    kcc_address = current_app.config["KCC_EMAIL"]
+    escalated = 0
+    for term, due, done, marker in ESCALATIONS:
+        candidates = db.session.scalars(
+            select(Report.id).where(Report.status.in_(OPEN), due < today, done.is_(None), marker.is_(None))
+        ).all()
+        for report_id in candidates:
+            claimed = db.session.execute(
+                update(Report).where(Report.id == report_id, marker.is_(None)).values({marker.key: now_utc()})
+            ).rowcount
+            if claimed != 1:
+                db.session.rollback()
+                continue
+            report = db.session.get(Report, report_id)
+            recipients = [address for address in (report.team.email if report.team else None, kcc_address) if address]
+            for address in dict.fromkeys(recipients):
+                queue_mail(address, "escalation", "nl", report=report, term=term,
+                           report_url=external_url("admin.detail", report_id=report.id))
+            record_event(report, "escalated", None, term=term)
+            db.session.commit()
+            escalated += 1
+    return escalated
+
+
+def first_working_day_of_month(day):
+    first = day.replace(day=1)
+    while not deadlines.is_working_day(first):
+        first += timedelta(days=1)
+    return first
+
+
+def send_monthly_figures(today=None):
+    """On the first working day of a month: last month's headline figures to every active manager."""
+    from portal import stats
+
+    today = today or local_today()
+    if today != first_working_day_of_month(today):
+        return 0
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if not claim_period("monthly-figures", month.strftime("%Y-%m")):
+        db.session.rollback()
+        return 0
+    figures = stats.period_figures(stats.Period.month(month.year, month.month))
+    managers = db.session.scalars(select(User).where(User.active, User.role == Role.MANAGER)).all()
+    for manager in managers:
+        queue_mail(manager.email, "monthly", "nl", figures=figures, month=month,
+                   stats_url=external_url("admin.stats_month", month=month.strftime("%Y-%m")))
+    db.session.commit()
+    return len(managers)
+
+
+def apply_retention(today=None):
+    today = today or local_today()
+    if not claim_period("retention", today.isoformat()):
+        db.session.rollback()
+        return 0
+    count = retention.anonymise_expired()
+    db.session.commit()
+    return count
+
+
 def job_definitions():
     return [
-        # Claims rows one by one with a conditional UPDATE, so an overlapping run sends nothing twice.
         Job("send-outbox", send_outbox, IntervalTrigger(minutes=1, timezone=LOCAL_ZONE)),
+        Job("escalate-passed-terms", escalate_passed_terms, IntervalTrigger(minutes=10, timezone=LOCAL_ZONE)),
+        Job("team-digest", send_team_digests, CronTrigger(day_of_week="mon-fri", hour=7, minute=30,
+                                                           timezone=LOCAL_ZONE)),
+        Job("monthly-figures", send_monthly_figures, CronTrigger(day="1-7", hour=7, minute=0, timezone=LOCAL_ZONE)),
+        Job("retention", apply_retention, CronTrigger(hour=2, minute=30, timezone=LOCAL_ZONE)),
     ]
 
 
@@ -40,11 +165,15 @@ def run_in_app_context(app, job):
                 job.function()
             except Exception:
                 log.exception("job %s failed; it runs again at its next time", job.name)
-                from portal.extensions import db
-
                 db.session.rollback()
 
     return run
+
+
+def run_all_once(app):
+    """Every job once, now, in order (`flask scheduler --once`): for operators and tests."""
+    for job in job_definitions():
+        run_in_app_context(app, job)()
 
 
 def build_scheduler(app):

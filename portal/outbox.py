@@ -15,8 +15,6 @@ from portal.clock import now_utc
 from portal.extensions import db, mail
 from portal.models import OutboxMessage, OutboxStatus
 
-# A message claimed longer ago than this belongs to a sender that died mid-send: try it again.
-STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=6)
 BATCH_SIZE = 500
 
@@ -72,10 +70,15 @@ def _socket_timeout(seconds):
         socket.setdefaulttimeout(previous)
 
 
+def stale_claim_age():
+    """A message claimed longer ago than this belongs to a sender that died mid-send: try it again."""
+    return timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+
+
 def _release_stale_claims(now):
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stale_claim_age())
         .values(status=OutboxStatus.PENDING, claimed_at=None)
     )
     db.session.commit()

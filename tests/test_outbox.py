@@ -111,7 +111,7 @@ def test_a_claim_left_by_a_crashed_sender_is_released_later(make_report, smtp, d
     make_report(email="anna@example.nl")
     message = db.session.scalar(select(OutboxMessage))
     outbox._claim(message.id, now_utc())
-    with time_machine.travel(now_utc() + outbox.STALE_CLAIM + timedelta(minutes=1)):
+    with time_machine.travel(now_utc() + outbox.stale_claim_age() + timedelta(minutes=1)):
         assert outbox.send_pending().sent == 1
     assert len(smtp.messages) == 1
 

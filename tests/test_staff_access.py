@@ -23,13 +23,14 @@ RULES = {
     "admin.first_contact": HANDLERS,
     "admin.close": HANDLERS,
     "admin.reopen": HANDLERS,
+    "admin.extend": HANDLERS,
     "admin.dismiss": {"kcc", "admin"},
     "admin.register": {"kcc", "admin"},
 }
 # A team member of another team must not learn that the report exists.
 HIDDEN_FROM_TEAM_B = {
     "admin.detail", "admin.contact_details", "admin.assign", "admin.change_category", "admin.add_note",
-    "admin.send_message", "admin.first_contact", "admin.close", "admin.reopen",
+    "admin.send_message", "admin.first_contact", "admin.close", "admin.reopen", "admin.extend",
 }
 
 
