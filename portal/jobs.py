@@ -171,8 +171,8 @@ def run_in_app_context(app, job):
 
 
 def run_all_once(app):
-    """Every job once, now, in order (`flask scheduler --once`): for operators and tests."""
-    for job in job_definitions():
+    """Every job once, now (`flask scheduler --once`), the outbox last so that it sends what the others queued."""
+    for job in sorted(job_definitions(), key=lambda job: job.name == "send-outbox"):
         run_in_app_context(app, job)()
 
 
