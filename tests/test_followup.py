@@ -229,7 +229,8 @@ def test_retention_removes_personal_data_but_keeps_the_facts(make_report, db, te
     old = db.session.get(Report, old.id)
     secrets = ("Anna", "anna@example.nl", "612345678", "Piet", "buurman", "boos")
     row = " ".join(str(getattr(old, column.key)) for column in Report.__table__.columns)
-    events = " ".join(str(e.details) for e in db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == old.id)))
+    history = db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == old.id))
+    events = " ".join(str(e.details) for e in history)
     outbox = " ".join(f"{m.recipient} {m.subject} {m.body_text} {m.body_html}" for m in
                       db.session.scalars(select(OutboxMessage).where(OutboxMessage.report_id == old.id)))
     for secret in secrets:
