@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from admin import access, auth, manage, queue, reports  # noqa: E402,F401  (views register themselves on bp)
+from admin import access, auth, manage, privacy, queue, reports  # noqa: E402,F401  (views register themselves on bp)
 
 bp.before_request(access.require_staff_login)
 bp.after_request(access.no_store)

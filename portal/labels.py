@@ -64,6 +64,7 @@ EVENT_LABELS = {
     "escalated": _l("Escalated: term passed"),
     "anonymised": _l("Personal data removed"),
     "erased_on_request": _l("Erased at the resident's request"),
+    "exported_on_request": _l("Exported at the resident's request"),
 }
 
 

@@ -258,3 +258,21 @@ def test_a_subject_access_request_finds_exports_and_erases_a_residents_reports(m
     db.session.commit()
     assert retention.reports_of_person(email="anna@example.nl") == []
     assert first.events[-1].kind == "erased_on_request" and first.events[-1].actor == "Karin KCC"
+
+
+def test_an_admin_exports_and_erases_a_residents_reports_on_request(client, db, make_report, make_staff, login):
+    report = make_report(email="anna@example.nl", name="Anna", description="Niemand belde Anna terug.")
+    login(make_staff("admin", name="Anouk Admin"))
+    page = client.get("/admin/privacy?email=anna@example.nl")
+    assert report.reference in page.get_data(as_text=True)
+    token = csrf_token_from(page.get_data(as_text=True))
+    refused = client.post("/admin/privacy/erase", data={"csrf_token": token, "email": "anna@example.nl"})
+    assert refused.status_code == 303
+    db.session.refresh(report)
+    assert report.email == "anna@example.nl", "erasure needs the confirmation"
+    export = client.post("/admin/privacy/export", data={"csrf_token": token, "email": "anna@example.nl", "confirm": "y"})
+    assert export.get_json()[0]["description"] == "Niemand belde Anna terug."
+    client.post("/admin/privacy/erase", data={"csrf_token": token, "email": "anna@example.nl", "confirm": "y"})
+    db.session.refresh(report)
+    assert (report.email, report.name, report.description) == (None, None, "")
+    assert [e.kind for e in report.events][-2:] == ["exported_on_request", "erased_on_request"]

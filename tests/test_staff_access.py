@@ -26,6 +26,9 @@ RULES = {
     "admin.extend": HANDLERS,
     "admin.dismiss": {"kcc", "admin"},
     "admin.register": {"kcc", "admin"},
+    "admin.privacy": {"admin"},
+    "admin.privacy_export": {"admin"},
+    "admin.privacy_erase": {"admin"},
 }
 # A team member of another team must not learn that the report exists.
 HIDDEN_FROM_TEAM_B = {

@@ -1,0 +1,78 @@
+"""Requests about personal data (AVG): find every report of a resident, export them, erase them. Admins only."""
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from admin import bp
+from admin.access import role_required
+from portal import retention
+from portal.extensions import db
+from portal.workflow import record_event
+
+
+class PersonForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
+    phone = StringField(_l("Phone number, as stored (e.g. +31612345678)"), validators=[Optional(), Length(max=32)])
+
+
+class PersonActionForm(FlaskForm):
+    email = HiddenField()
+    phone = HiddenField()
+    confirm = BooleanField(_l("I checked that this request comes from the resident these reports belong to."),
+                           validators=[InputRequired(_l("Confirm that you checked the request."))])
+
+
+def _found(email, phone):
+    return retention.reports_of_person(email=email or None, phone=phone or None)
+
+
+@bp.get("/privacy")
+@role_required("admin")
+def privacy():
+    form = PersonForm(request.args)
+    reports = _found(form.email.data, form.phone.data) if form.validate() else []
+    action = PersonActionForm(formdata=None, email=form.email.data, phone=form.phone.data)
+    return render_template("admin/privacy.html", form=form, reports=reports, action=action,
+                           searched=bool(form.email.data or form.phone.data))
+
+
+@bp.post("/privacy/export")
+@role_required("admin")
+def privacy_export():
+    form = PersonActionForm()
+    reports = _found(form.email.data, form.phone.data)
+    if not form.validate() or not reports:
+        flash(_l("Confirm that you checked the request, and search for at least one report."), "error")
+        return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
+    data = [retention.export_report(report) for report in reports]
+    for report in reports:
+        record_event(report, "exported_on_request", current_user)
+    db.session.commit()
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=meldpunt-export.json"},
+    )
+
+
+@bp.post("/privacy/erase")
+@role_required("admin")
+def privacy_erase():
+    form = PersonActionForm()
+    reports = _found(form.email.data, form.phone.data)
+    if not form.validate() or not reports:
+        flash(_l("Confirm that you checked the request, and search for at least one report."), "error")
+        return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
+    for report in reports:
+        retention.anonymise(report, by=current_user, kind="erased_on_request")
+    db.session.commit()
+    flash(_l("The personal data in %(count)s reports was erased.", count=len(reports)), "success")
+    return redirect(url_for(".privacy"), 303)
