@@ -270,9 +270,10 @@ def test_an_admin_exports_and_erases_a_residents_reports_on_request(client, db, 
     assert refused.status_code == 303
     db.session.refresh(report)
     assert report.email == "anna@example.nl", "erasure needs the confirmation"
-    export = client.post("/admin/privacy/export", data={"csrf_token": token, "email": "anna@example.nl", "confirm": "y"})
+    confirmed = {"csrf_token": token, "email": "anna@example.nl", "confirm": "y"}
+    export = client.post("/admin/privacy/export", data=confirmed)
     assert export.get_json()[0]["description"] == "Niemand belde Anna terug."
-    client.post("/admin/privacy/erase", data={"csrf_token": token, "email": "anna@example.nl", "confirm": "y"})
+    client.post("/admin/privacy/erase", data=confirmed)
     db.session.refresh(report)
     assert (report.email, report.name, report.description) == (None, None, "")
     assert [e.kind for e in report.events][-2:] == ["exported_on_request", "erased_on_request"]
