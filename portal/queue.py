@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.access import reports_visible_to
@@ -59,11 +59,10 @@ def filtered(user, filters: QueueFilters, today=None):
         day_after = filters.received_to + timedelta(days=1)
         query = query.where(Report.received_at < start_of_local_day(day_after))
     if filters.text:
+        # Text that could be a reference is searched as one too ("afvalpas" has the shape of MC-AFVA-LPAS).
+        matches = Report.description.ilike(f"%{_escape_like(filters.text)}%", escape="\\")
         reference = normalise(filters.text)
-        if reference:
-            query = query.where(Report.reference == reference)
-        else:
-            query = query.where(Report.description.ilike(f"%{_escape_like(filters.text)}%", escape="\\"))
+        query = query.where(or_(Report.reference == reference, matches) if reference else matches)
     return query
 
 
