@@ -74,6 +74,7 @@ def init_app(app):
         status_explanation=STATUS_EXPLANATIONS.get,
         channel_label=CHANNEL_LABELS.get,
         outcome_label=OUTCOME_LABELS.get,
+        contact_preference_label=CONTACT_PREFERENCE_LABELS.get,
         role_label=ROLE_LABELS.get,
         event_label=lambda kind: EVENT_LABELS.get(kind, kind),
     )
