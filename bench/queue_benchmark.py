@@ -82,7 +82,9 @@ def main():
             queue.counts(kcc, open_filters, today=today)
 
         def bare_counts():
-            db.session.execute(text("SELECT status, count(*) FROM reports GROUP BY status")).all()
+            db.session.execute(text(
+                "SELECT status, count(*) FROM reports WHERE status IN ('new','assigned','contacted') GROUP BY status"
+            )).all()
             db.session.execute(
                 text("SELECT count(*) FROM reports WHERE next_due < :t AND status IN ('new','assigned','contacted')"),
                 {"t": today},
