@@ -119,7 +119,7 @@ class ReportFields(FlaskForm):
         ],
     )
     contact_date = DayField(
-        _l("When was the contact about? (optional)"),
+        _l("On which day was the contact? (optional)"),
         validators=[Optional()],
         format="%Y-%m-%d",
     )
