@@ -3,7 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from admin import access, auth, manage, privacy, queue, reports  # noqa: E402,F401  (views register themselves on bp)
+# noqa below: the view modules register themselves on bp.
+from admin import access, audit, auth, manage, privacy, queue, reports, stats, stats_export  # noqa: E402,F401
 
 bp.before_request(access.require_staff_login)
 bp.after_request(access.no_store)
+bp.after_request(audit.record_staff_action)

@@ -158,6 +158,61 @@ def translate_compile():
     _pybabel("compile", "-d", "translations")
 
 
+@click.group("stats")
+def stats_group():
+    """Service-report figures (the same numbers as the pages and exports)."""
+
+
+def _print_figures(text, kind, team_code, output):
+    from portal import stats, stats_export
+
+    try:
+        period = stats.Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != kind:
+        example = "2026-03" if kind == stats.MONTH else "2026-Q1"
+        raise click.BadParameter(f"give the {kind} as {example}", param_hint=f"--{kind}")
+    team_id = None
+    if team_code:
+        team = db.session.scalar(select(Team).where(Team.code == team_code.strip().upper()))
+        if team is None:
+            raise click.BadParameter(f"there is no team with code {team_code}", param_hint="--team")
+        team_id = team.id
+    figures = stats.period_figures(period, team_id=team_id)
+    if output == "json":
+        import json
+
+        click.echo(json.dumps(stats_export.to_json(figures), indent=2, ensure_ascii=False))
+    elif output == "csv":
+        click.echo(stats_export.to_csv(figures), nl=False)
+    else:
+        click.echo(stats_export.to_table(figures), nl=False)
+
+
+_FORMAT = click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table",
+                       show_default=True, help="How to print the figures.")
+_TEAM = click.option("--team", "team_code", default=None, help="Only this team's reports (team code).")
+
+
+@stats_group.command("monthly")
+@click.option("--month", required=True, help="The month, as YYYY-MM (Amsterdam time).")
+@_TEAM
+@_FORMAT
+def stats_monthly(month, team_code, output):
+    """Print the month's service-report figures."""
+    _print_figures(month, "month", team_code, output)
+
+
+@stats_group.command("quarterly")
+@click.option("--quarter", required=True, help="The quarter, as YYYY-Qn (Amsterdam time).")
+@_TEAM
+@_FORMAT
+def stats_quarterly(quarter, team_code, output):
+    """Print the quarter's service-report figures."""
+    _print_figures(quarter, "quarter", team_code, output)
+
+
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_group)
@@ -165,3 +220,4 @@ def init_app(app):
     app.cli.add_command(teams_group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(translate_group)
+    app.cli.add_command(stats_group)

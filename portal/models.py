@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import CheckConstraint, Index, event
+from sqlalchemy import CheckConstraint, Index, event, text
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from portal.extensions import db
@@ -60,6 +60,7 @@ class ReportStatus(enum.Enum):
 
 
 OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
+OPEN_CONDITION = text("status IN ('new', 'assigned', 'contacted')")
 
 
 class Role(enum.Enum):
@@ -267,6 +268,11 @@ class Report(db.Model):
         # Keyset pagination of the queues: the next term to meet, then the id.
         Index("ix_reports_status_next_due_id", "status", "next_due", "id"),
         Index("ix_reports_team_status_next_due_id", "team_id", "status", "next_due", "id"),
+        # The open queue walks these in order and stops after a page: a few percent of all reports are open.
+        Index("ix_reports_open_next_due", "next_due", "id",
+              postgresql_where=OPEN_CONDITION, sqlite_where=OPEN_CONDITION),
+        Index("ix_reports_open_team_next_due", "team_id", "next_due", "id",
+              postgresql_where=OPEN_CONDITION, sqlite_where=OPEN_CONDITION),
         CheckConstraint("length(description) <= 5000", name="description_length"),
         CheckConstraint("grade IS NULL OR (grade >= 1 AND grade <= 10)", name="grade_range"),
         Index("ix_reports_closed_at", "closed_at"),
@@ -409,3 +415,54 @@ class OutboxMessage(db.Model):
 
     def __repr__(self):
         return f"<OutboxMessage {self.id} {self.template} {self.status.value}>"
+
+
+class StaffAction(db.Model):
+    """Every change a staff member made through the staff pages, beside the reports' own history. Insert-only."""
+
+    __tablename__ = "staff_actions"
+    __table_args__ = (Index("ix_staff_actions_created_at", "created_at"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    actor = db.Column(db.String(200), nullable=True)
+    action = db.Column(db.String(100), nullable=False)  # the staff page's endpoint, e.g. admin.manage_team_edit
+    target = db.Column(db.JSON, nullable=False, default=dict)  # its URL arguments, e.g. {"team_id": 3}
+    details = db.Column(db.JSON, nullable=False, default=dict)  # the submitted fields, secrets left out
+    address = db.Column(db.String(64), nullable=True)
+
+    def __repr__(self):
+        return f"<StaffAction {self.action} by {self.actor}>"
+
+
+@event.listens_for(StaffAction, "before_update")
+@event.listens_for(StaffAction, "before_delete")
+def _staff_actions_are_append_only(mapper, connection, target):
+    raise RuntimeError("The record of staff actions is append-only.")
+
+
+class TargetDirection(enum.Enum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+class Target(db.Model):
+    """The level a headline figure should reach (or, for a watch figure, stay within), set by an admin.
+
+    Shares are stored as fractions (0.85 for 85%), grades as the grade (8.0). The figure is named by its code
+    in portal.stats (for example `first_contact_on_time_share`).
+    """
+
+    __tablename__ = "targets"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(64), nullable=False, unique=True)
+    value = db.Column(db.Float, nullable=False)
+    direction = db.Column(_enum(TargetDirection), nullable=False)
+    # A watch figure is followed, not aimed at: it has a limit that should not be passed.
+    is_watch = db.Column(db.Boolean, nullable=False, default=False)
+    updated_at = db.Column(UTCDateTime, nullable=True)
+
+    def __repr__(self):
+        return f"<Target {self.code} {self.direction.value} {self.value}>"

@@ -26,6 +26,7 @@ CLEANUP = [
     "DELETE FROM report_causes",
     "DELETE FROM reports",
     "DELETE FROM closing_days",
+    "DELETE FROM staff_actions",
     "DELETE FROM team_members",
     "DELETE FROM users",
     "UPDATE categories SET default_team_id = NULL",

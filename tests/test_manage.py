@@ -359,3 +359,22 @@ def test_an_out_of_date_link_leads_back_to_the_list_with_a_message(client, admin
     assert "not found" in client.get("/admin/manage/teams").get_data(as_text=True)
     response = post_form("/admin/manage/staff/999999/active", {"active": "0"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/manage/staff")
+
+
+def test_every_staff_change_is_on_the_record_without_secrets(client, db, make_staff, login):
+    from portal.models import StaffAction
+
+    admin = make_staff("admin", name="Anouk Admin")
+    login(admin)
+    page = client.get("/admin/manage/teams/new").get_data(as_text=True)
+    client.post("/admin/manage/teams/new", data={
+        "csrf_token": csrf_token_from(page), "code": "VG", "name": "Vergunningen", "email": "vg@dronten.example"})
+    action = db.session.scalar(select(StaffAction).where(StaffAction.action == "admin.manage_team_new"))
+    assert action is not None and action.actor == "Anouk Admin"
+    assert action.details["code"] == ["VG"] and action.details["email"] == "[given]"
+    listing = client.get("/admin/manage/staff-actions").get_data(as_text=True)
+    assert "admin.manage_team_new" in listing and "vg@dronten.example" not in listing
+    action.action = "forged"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()

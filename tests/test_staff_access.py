@@ -27,8 +27,18 @@ RULES = {
     "admin.dismiss": {"kcc", "admin"},
     "admin.register": {"kcc", "admin"},
     "admin.privacy": {"admin"},
+    "admin.staff_actions": {"admin"},
     "admin.privacy_export": {"admin"},
     "admin.privacy_erase": {"admin"},
+    # The figures: managers and admins read them; only admins set the targets.
+    "admin.stats_home": {"manager", "admin"},
+    "admin.stats_month": {"manager", "admin"},
+    "admin.stats_quarter": {"manager", "admin"},
+    "admin.stats_monthly_csv": {"manager", "admin"},
+    "admin.stats_monthly_xlsx": {"manager", "admin"},
+    "admin.stats_quarterly_csv": {"manager", "admin"},
+    "admin.stats_quarterly_xlsx": {"manager", "admin"},
+    "admin.stats_targets": {"admin"},
 }
 # A team member of another team must not learn that the report exists.
 HIDDEN_FROM_TEAM_B = {

@@ -1,0 +1,182 @@
+"""The managers' figures: month and quarter views, for everyone's reports or one team's, and the targets (admins).
+
+The exports are in admin/stats_export.py. Every view reads its numbers from portal.stats.period_figures.
+"""
+import re
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import StopValidation
+
+from admin import bp
+from admin.access import role_required
+from portal import charts, stats
+from portal.extensions import db
+from portal.models import TargetDirection, Team
+
+READERS = ("manager", "admin")
+PERIOD_ENDPOINTS = {stats.MONTH: "admin.stats_month", stats.QUARTER: "admin.stats_quarter"}
+
+
+def not_found(message):
+    """A 404 page that says what was wrong and where the figures are."""
+    page = render_template(
+        "admin/stats/not_found.html", message=message,
+        month=stats.Period.last_complete(stats.MONTH), quarter=stats.Period.last_complete(stats.QUARTER),
+    )
+    return make_response(page, 404)
+
+
+def team_from_request():
+    """The team of `?team=CODE`, None without one; an unknown code answers 404."""
+    code = (request.args.get("team") or "").strip()
+    if not code:
+        return None
+    team = db.session.scalar(select(Team).where(Team.code == code.upper()))
+    if team is None:
+        # gettext, not lazy_gettext: a LazyString counts as markup in Jinja and would not escape the code typed.
+        abort(not_found(gettext("There is no team with the code %(code)s.", code=code)))
+    return team
+
+
+def team_args(team):
+    return {"team": team.code} if team else {}
+
+
+def period_from_query(kind, name):
+    """The period of `?month=` or `?quarter=`: the last complete one when missing, 404 when it cannot be read."""
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return stats.Period.last_complete(kind)
+    try:
+        period = stats.Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != kind:
+        abort(not_found(_bad_period_message(kind, text)))
+    return period
+
+
+def _bad_period_message(kind, text):
+    if kind == stats.MONTH:
+        return gettext("“%(text)s” is not a month. Give the month as year and month, for example 2026-03.", text=text)
+    return gettext("“%(text)s” is not a quarter. Give the quarter as year and quarter, for example 2026-Q1.",
+                   text=text)
+
+
+def _period_page(kind, text):
+    """The view of a month or quarter in the address; another period kind goes to its own view.
+
+    A text that is no period at all goes back to the latest figures with a message (a redirect, not a 404:
+    the address names a page of figures that exists, only its period is unreadable).
+    """
+    team = team_from_request()
+    try:
+        period = stats.Period.parse(text)
+    except ValueError:
+        flash(_bad_period_message(kind, text), "error")
+        return redirect(url_for("admin.stats_home", **team_args(team)))
+    if period.kind != kind:
+        return redirect(url_for(PERIOD_ENDPOINTS[period.kind], **{period.kind: period.key}, **team_args(team)))
+    figures = stats.period_figures(period, team_id=team.id if team else None)
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+
+    def period_url(other, extension=None):
+        """The page (or with an extension, the export) of another period, for the same team."""
+        if extension:
+            endpoint = f"admin.stats_{'monthly' if other.kind == stats.MONTH else 'quarterly'}_{extension}"
+        else:
+            endpoint = PERIOD_ENDPOINTS[other.kind]
+        return url_for(endpoint, **{other.kind: other.key}, **team_args(team))
+
+    return render_template(
+        "admin/stats/period.html", figures=figures, teams=teams, charts=charts, figure_list=stats.FIGURES,
+        period_url=period_url,
+    )
+
+
+@bp.get("/stats", endpoint="stats_home")
+@role_required(*READERS)
+def stats_home():
+    team = team_from_request()
+    month = stats.Period.last_complete(stats.MONTH)
+    return redirect(url_for("admin.stats_month", month=month.key, **team_args(team)))
+
+
+@bp.get("/stats/month/<month>", endpoint="stats_month")
+@role_required(*READERS)
+def stats_month(month):
+    return _period_page(stats.MONTH, month)
+
+
+@bp.get("/stats/quarter/<quarter>", endpoint="stats_quarter")
+@role_required(*READERS)
+def stats_quarter(quarter):
+    return _period_page(stats.QUARTER, quarter)
+
+
+# Targets
+
+_NUMBER = re.compile(r"[0-9]{1,3}([.,][0-9]{1,2})?")
+
+
+class LevelField(StringField):
+    """A target level as people type it: 85 or 85,5 (percent) for a share, 7,5 for a grade."""
+
+    def __init__(self, label, *, kind, **kwargs):
+        super().__init__(label, **kwargs)
+        self.kind = kind
+        self.number = None
+
+    def pre_validate(self, form):
+        text = (self.data or "").strip()
+        if not text:
+            raise StopValidation(_l("Fill in a number."))
+        if not _NUMBER.fullmatch(text):
+            raise StopValidation(_l("Give a number, for example 85 or 7,5."))
+        number = float(text.replace(",", "."))
+        if self.kind == stats.SHARE and not 0 <= number <= 100:
+            raise StopValidation(_l("Give a percentage from 0 to 100."))
+        if self.kind == stats.GRADE and not 1 <= number <= 10:
+            raise StopValidation(_l("Give a grade from 1 to 10."))
+        self.number = number / 100 if self.kind == stats.SHARE else number
+
+
+def targets_form(levels):
+    class TargetsForm(FlaskForm):
+        pass
+
+    for code in levels:
+        kind = stats.FIGURE_KIND.get(code)
+        if kind in (stats.SHARE, stats.GRADE):
+            setattr(TargetsForm, code, LevelField(stats.FIGURE_LABEL[code], kind=kind))
+    form = TargetsForm()
+    if request.method == "GET":
+        for code, target in levels.items():
+            if code in form:
+                value = target.value * 100 if form[code].kind == stats.SHARE else target.value
+                form[code].data = f"{value:g}"
+    return form
+
+
+@bp.route("/stats/targets", methods=["GET", "POST"], endpoint="stats_targets")
+@role_required("admin")
+def stats_targets():
+    levels = stats.targets()
+    form = targets_form(levels)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("admin/stats/targets.html", form=form, levels=levels,
+                                   at_least=TargetDirection.AT_LEAST), 422
+        for code in levels:
+            if code in form:
+                stats.set_target(code, form[code].number)
+        db.session.commit()
+        flash(_l("The targets are saved. Every page and export judges the figures against them from now on."),
+              "success")
+        return redirect(url_for("admin.stats_targets"), 303)
+    return render_template("admin/stats/targets.html", form=form, levels=levels, at_least=TargetDirection.AT_LEAST)
