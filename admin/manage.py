@@ -47,7 +47,7 @@ def get_or_back(model, object_id):
     found = db.session.get(model, object_id)
     if found is None:
         endpoint, message = NOT_FOUND[model.__name__]
-        flash(message, "info")
+        flash(str(message), "info")
         abort(redirect(url_for(endpoint), 303))
     return found
 
@@ -71,7 +71,8 @@ def refuse(form, error):
 
 def done(message, endpoint, **values):
     db.session.commit()
-    flash(message, "success")
+    # str(): a lazy string is stored in the session as Markup, and its arguments would then go out unescaped.
+    flash(str(message), "success")
     return redirect(url_for(endpoint, **values), 303)
 
 

@@ -11,7 +11,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation, V
 from admin.forms import MultiCheckboxField
 from portal.labels import ROLE_LABELS
 from portal.management import check_terms
-from portal.report_fields import CharacterCount, ChoiceField, DayField, PlainText
+from portal.report_fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -36,16 +36,8 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.invalid_message)
 
 
-class ChoiceSelect(SelectField):
-    """A select that answers an unknown value with its own message."""
-
-    def __init__(self, *args, invalid_message, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
-
-    def pre_validate(self, form):
-        if self.data not in {choice.value for choice in self.choices}:
-            raise StopValidation(self.invalid_message)
+class ChoiceSelect(OwnInvalidMessage, SelectField):
+    """A select with its own message for an unknown value."""
 
 
 class TeamsField(MultiCheckboxField):

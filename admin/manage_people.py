@@ -21,7 +21,7 @@ def _offer_teams(form, current=()):
     """Active teams as checkboxes, plus inactive ones the account is still in, so that nothing changes unseen."""
     teams = management.assignable_teams(current)
     form.teams.choices = [
-        SelectChoice(team.code, team.name if team.active else _l("%(name)s (inactive)", name=team.name))
+        SelectChoice(team.code, team.name if team.active else str(_l("%(name)s (inactive)", name=team.name)))
         for team in teams
     ]
     return teams

@@ -144,7 +144,8 @@ def _act(report, name, form, action):
         flash(str(refusal), "error")
         return render_detail(report, status=409)
     db.session.commit()
-    flash(message, "success")
+    # str(): a lazy string is stored in the session as Markup, and its arguments would then go out unescaped.
+    flash(str(message), "success")
     return redirect(url_for(".detail", report_id=report.id), 303)
 
 

@@ -96,6 +96,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild tables that others refer to: foreign keys are checked again
+            # afterwards by SQLite itself, but must be off while a table is dropped and recreated.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction the PRAGMA began, or Alembic would never commit its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -33,8 +33,8 @@ class DayField(DateField):
             raise ValueError(_l("Fill in a date like 2026-03-31.")) from None
 
 
-class ChoiceField(RadioField):
-    """A radio group that answers an unknown value with its own message instead of WTForms' English one."""
+class OwnInvalidMessage:
+    """A choice field that answers an unknown value with its own message instead of WTForms' English one."""
 
     def __init__(self, *args, invalid_message, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +43,10 @@ class ChoiceField(RadioField):
     def pre_validate(self, form):
         if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.invalid_message)
+
+
+class ChoiceField(OwnInvalidMessage, RadioField):
+    """A radio group with its own message for an unknown value."""
 
 
 class PlainText:

@@ -234,3 +234,12 @@ def test_a_registered_report_follows_the_same_rules(client, desk, db):
     from portal.models import Report
 
     assert db.session.scalar(select(Report).where(Report.channel == "phone")) is None
+
+
+def test_flash_messages_escape_names_that_hold_markup(client, desk, db):
+    desk["team"].name = "<i>Burgerzaken</i>"
+    db.session.commit()
+    response = act(client, desk["report"], "assign", **{"assign-team": "BZ"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "&lt;i&gt;Burgerzaken&lt;/i&gt;" in page
+    assert "<i>Burgerzaken</i>" not in page
