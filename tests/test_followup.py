@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal import jobs, retention, satisfaction, workflow
@@ -62,11 +63,11 @@ def test_the_term_may_be_extended_once_by_at_most_four_weeks_and_the_resident_is
     report = handled_report(make_report, db, team, kcc, local(2026, 3, 2, 9, 0))
     old = report.closing_due
     with time_machine.travel(local(2026, 3, 5, 9, 0)):
-        with pytest.raises(TransitionNotAllowed, match="four weeks"):
+        with force_locale("en"), pytest.raises(TransitionNotAllowed, match="four weeks"):
             workflow.extend(report, new_closing_due=old + timedelta(days=29), reason="Overleg.", by=kcc)
         workflow.extend(report, new_closing_due=old + timedelta(days=28), reason="Overleg met Belastingen.", by=kcc)
         db.session.commit()
-        with pytest.raises(TransitionNotAllowed, match="already extended"):
+        with force_locale("en"), pytest.raises(TransitionNotAllowed, match="already extended"):
             workflow.extend(report, new_closing_due=old + timedelta(days=30), reason="Nog meer.", by=kcc)
     assert (report.original_closing_due, report.closing_due) == (old, old + timedelta(days=28))
     [mail] = mails(db, "extended")
@@ -192,7 +193,7 @@ def test_invalid_grades_are_refused_and_nothing_changes(client, db, closed_repor
 def test_a_used_expired_or_forged_link_gets_a_clear_page_and_changes_nothing(client, db, closed_report):
     with time_machine.travel(local(2026, 3, 10, 9, 0)):
         token = satisfaction.make_token(closed_report)
-        page = client.get(f"/beoordeling/{token}").get_data(as_text=True)
+        page = client.get(f"/beoordeling/{token}?lang=en").get_data(as_text=True)
         client.post(f"/beoordeling/{token}", data={"csrf_token": csrf_token_from(page), "grade": "7"})
         again = client.get(f"/beoordeling/{token}")
         assert again.status_code == 409 and "already gave a grade" in again.get_data(as_text=True)

@@ -63,6 +63,7 @@ def test_a_copied_session_cookie_stops_working_after_log_out(app, client, make_s
 
 def test_wrong_password_and_unknown_address_get_the_same_answer(client, make_staff):
     user = make_staff("kcc")
+    client.get("/admin/login?lang=en")
     wrong = _post_login(client, user.email, "Wrong-password-123")
     unknown = _post_login(client, "nobody@dronten.example", "Wrong-password-123")
     assert wrong.status_code == unknown.status_code == 422

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete, event, select
 
 from portal import stats
@@ -488,7 +489,8 @@ def test_page_csv_excel_and_command_give_the_same_numbers(client, runner, datase
 
 
 def test_the_command_prints_a_table_and_refuses_a_bad_month(runner, dataset, frozen_today):
-    result = runner.invoke(args=["stats", "monthly", "--month", "2026-03"])
+    with force_locale("en"):  # the command speaks the default language, Dutch; the labels are checked in English
+        result = runner.invoke(args=["stats", "monthly", "--month", "2026-03"])
     assert result.exit_code == 0
     assert re.search(r"Share closed on time\s+50\.0%\s+\(target 85\.0%: no\)", result.output)
     bad = runner.invoke(args=["stats", "monthly", "--month", "2026-Q1"])

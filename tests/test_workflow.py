@@ -108,6 +108,7 @@ def test_closing_needs_an_outcome_a_cause_and_a_summary(client, desk, db):
 
 def test_a_forbidden_transition_is_refused_with_a_message(client, desk, db):
     report = desk["report"]
+    client.get("/?lang=en")
     response = act(client, report, "first-contact", **{
         "first_contact-channel": "phone", "first_contact-at": "2026-01-01T10:00",
         "first_contact-summary": "Gebeld."})
