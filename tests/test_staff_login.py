@@ -186,3 +186,8 @@ def test_only_local_staff_pages_are_followed_after_log_in(client, make_staff):
     response = client.post("/admin/login?next=https://evil.example/", data={
         "csrf_token": token, "email": user.email, "password": STAFF_PASSWORD})
     assert response.headers["Location"].endswith("/admin/queue")
+
+
+def test_a_nul_byte_in_the_log_in_form_is_refused_without_an_error(client, make_staff):
+    user = make_staff("kcc")
+    assert _post_login(client, user.email + "\x00", STAFF_PASSWORD).status_code == 400
