@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, load_only
 from portal.access import reports_visible_to
 from portal.clock import local_today, start_of_local_day
 from portal.extensions import db
-from portal.models import Category, Channel, Report, Team
+from portal.models import OPEN_CONDITION, Category, Channel, Report, Team
 from portal.references import normalise
 from portal.workflow import OPEN
 
@@ -34,7 +34,11 @@ def _escape_like(text):
 
 def filtered(user, filters: QueueFilters, today=None):
     today = today or local_today()
-    query = reports_visible_to(user).where(Report.status.in_(filters.statuses))
+    if set(filters.statuses) == set(OPEN):
+        # Word for word the predicate of the partial indexes: SQLite only uses one when it can see that.
+        query = reports_visible_to(user).where(OPEN_CONDITION)
+    else:
+        query = reports_visible_to(user).where(Report.status.in_(filters.statuses))
     if filters.category:
         query = query.where(Report.category_id == select(Category.id).where(Category.code == filters.category)
                             .scalar_subquery())
