@@ -12,6 +12,7 @@ from portal import workflow
 from portal.clock import LOCAL_ZONE, local_today, now_utc
 from portal.labels import EVENT_LABELS
 from portal.models import Cause, ClosingDay, OutboxMessage, Outcome, Report, ReportStatus
+from tests.browser.keyboard import active, choose_radio, focus_matches, tab_to
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,55 +25,11 @@ STORY = "Ik zou teruggebeld worden over mijn parkeervergunning, maar niemand hee
 # Helpers: the keyboard, the page, the database
 
 
-def active(page):
-    """What has focus, for assertions and readable failure messages."""
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            if (!el || el === document.body) return {tag: 'body', id: '', name: '', value: '', href: '', text: ''};
-            return {
-                tag: el.tagName.toLowerCase(), id: el.id || '', name: el.getAttribute('name') || '',
-                value: el.value === undefined ? '' : String(el.value), href: el.getAttribute('href') || '',
-                text: (el.innerText || '').trim().slice(0, 40),
-            };
-        }"""
-    )
-
-
-def focus_matches(page, selector):
-    return page.evaluate("(selector) => !!document.activeElement && document.activeElement.matches(selector)", selector)
-
-
-def tab_to(page, selector, max_presses=60):
-    """Press Tab until the element matching `selector` has focus (date fields take a Tab per part)."""
-    visited = []
-    for _ in range(max_presses):
-        page.keyboard.press("Tab")
-        if focus_matches(page, selector):
-            return
-        visited.append(active(page))
-    trail = "\n".join(f"  {v['tag']}#{v['id']} name={v['name']!r} href={v['href']!r} {v['text']!r}" for v in visited)
-    raise AssertionError(f"Tab never reached {selector!r} in {max_presses} presses; focus went through:\n{trail}")
-
-
 def press_enter_and_load(page):
     """Enter on whatever has focus, which must load a new page; returns the final response."""
     with page.expect_navigation() as navigation:
         page.keyboard.press("Enter")
     return navigation.value
-
-
-def choose_radio(page, name, value):
-    """With focus on a radio of the group `name`, move with the arrow keys to `value` (arrows also select)."""
-    for _ in range(page.locator(f'input[type="radio"][name="{name}"]').count() + 1):
-        now = active(page)
-        assert now["name"] == name, f"focus left the radio group {name!r}: {now}"
-        if now["value"] == value:
-            break
-        page.keyboard.press("ArrowDown")
-    assert page.locator(f'input[name="{name}"][value="{value}"]').is_checked(), (
-        f"the arrow keys did not select {value!r} in the group {name!r}"
-    )
 
 
 def choose_option(page, selector, value):
