@@ -38,11 +38,6 @@ class EnrolForm(FlaskForm):
     code = StringField(_l("Code from your authenticator app"), validators=[InputRequired(_l("Fill in the code."))])
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
-    new_password = PasswordField(_l("New password"), validators=[InputRequired()])
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
