@@ -1,17 +1,16 @@
 """Forms of the management pages: staff accounts and the reference data. Labels and messages through gettext."""
 import re
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation
 
 from admin.forms import MultiCheckboxField
 from portal.labels import ROLE_LABELS
 from portal.management import check_terms
-from portal.report_fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText
+from portal.report_fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText, email_address
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -50,15 +49,6 @@ class TeamsField(MultiCheckboxField):
 def _code(form, field):
     if not CODE_PATTERN.fullmatch(field.data or ""):
         raise StopValidation(_l("Use 1 to 32 letters, digits, hyphens (-) or underscores (_), without spaces."))
-
-
-def _email(form, field):
-    if not field.data:
-        return
-    try:
-        field.data = validate_email(field.data, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(_l("Fill in an e-mail address like name@example.nl.")) from None
 
 
 def _between(minimum, maximum, message):
@@ -120,7 +110,9 @@ class SetActiveForm(FlaskForm):
 # Staff accounts
 
 class StaffCreateForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[InputRequired(_l("Fill in an e-mail address.")), _email])
+    email = StringField(
+        _l("E-mail address"), validators=[InputRequired(_l("Fill in an e-mail address.")), email_address]
+    )
     name = _text(_l("Name"), _l("Fill in a name."))
     role = _role_field()
     teams = TeamsField(_l("Teams"), choices=[])
@@ -150,7 +142,7 @@ _TEXT_CODE = _code_field(_l("Code"))
 
 class TeamEditForm(FlaskForm):
     name = _text(_l("Name"), _l("Fill in the team's name."), maximum=120)
-    email = StringField(_l("Team e-mail address (optional)"), validators=[Optional(), _email])
+    email = StringField(_l("Team e-mail address (optional)"), validators=[Optional(), email_address])
 
 
 class TeamCreateForm(TeamEditForm):

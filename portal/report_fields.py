@@ -93,7 +93,8 @@ def _phone_number(form, field):
     field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _email_address(form, field):
+def email_address(form, field):
+    """An optional e-mail address, checked and normalised (shared by every form that asks for one)."""
     if not field.data:
         return
     try:
@@ -145,7 +146,7 @@ class ReportFields(FlaskForm):
     )
     email = StringField(
         _l("Your e-mail address (optional)"),
-        validators=[Optional(), Length(max=254, message=_l("This e-mail address is too long.")), _email_address],
+        validators=[Optional(), Length(max=254, message=_l("This e-mail address is too long.")), email_address],
     )
     phone = StringField(
         _l("Your phone number (optional)"),
