@@ -79,17 +79,25 @@ class MessageForm(FlaskForm):
     body = _text(_l("Message"), _l("Write the message."))
 
 
+def _staff_channel(label, message):
+    """How a resident and staff were in touch outside the website: phone, desk or e-mail."""
+    return ChoiceField(
+        label,
+        choices=[SelectChoice(c.value, text) for c, text in CHANNEL_LABELS.items() if c is not Channel.WEB],
+        validators=[InputRequired(message)],
+        invalid_message=message,
+    )
+
+
+def _local_moment(label, message):
+    """A date and time as the browser's datetime-local field sends it, in Amsterdam time."""
+    return DateTimeLocalField(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              validators=[InputRequired(message)])
+
+
 class FirstContactForm(FlaskForm):
-    channel = ChoiceField(
-        _l("How did you contact the resident?"),
-        choices=[SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items() if c is not Channel.WEB],
-        validators=[InputRequired(_l("Choose how you made contact."))],
-        invalid_message=_l("Choose how you made contact."),
-    )
-    at = DateTimeLocalField(
-        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired(_l("Fill in when the contact was."))],
-    )
+    channel = _staff_channel(_l("How did you contact the resident?"), _l("Choose how you made contact."))
+    at = _local_moment(_l("When"), _l("Fill in when the contact was."))
     summary = _text(_l("Summary of the contact"), _l("Write a short summary of the contact."))
 
 
@@ -135,16 +143,8 @@ class DismissForm(FlaskForm):
 class StaffReportForm(ReportFields):
     """A report registered by staff for a resident who phoned, came to the desk or e-mailed."""
 
-    channel = ChoiceField(
-        _l("How did the resident contact us?"),
-        choices=[SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items() if c is not Channel.WEB],
-        validators=[InputRequired(_l("Choose the channel."))],
-        invalid_message=_l("Choose the channel."),
-    )
-    received_at = DateTimeLocalField(
-        _l("When did the resident contact us?"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired(_l("Fill in when the resident contacted us."))],
-    )
+    channel = _staff_channel(_l("How did the resident contact us?"), _l("Choose the channel."))
+    received_at = _local_moment(_l("When did the resident contact us?"), _l("Fill in when the resident contacted us."))
 
 
 class QueueFilterForm(FlaskForm):
