@@ -1,12 +1,22 @@
-"""The staff side, mounted at /admin. Imports the domain from portal/, never the resident views or forms."""
-from flask import Blueprint
+"""The staff side, mounted at /admin. Imports the domain from portal/, never the resident views or forms.
 
-bp = Blueprint("admin", __name__)
+Each area is a package whose routes register on the one blueprint in admin.blueprint; importing them here
+is what adds their pages.
+"""
+from admin import guards
+from admin.audit import routes as audit_routes
+from admin.auth import routes as auth_routes  # noqa: F401
+from admin.blueprint import bp
+from admin.figures import downloads as figures_downloads  # noqa: F401
+from admin.figures import routes as figures_routes  # noqa: F401
+from admin.management import reference_data, staff_accounts  # noqa: F401
+from admin.privacy import routes as privacy_routes  # noqa: F401
+from admin.queues import routes as queues_routes  # noqa: F401
+from admin.reports import routes as reports_routes  # noqa: F401
 
-# noqa below: the view modules register themselves on bp.
-from admin import access, audit, auth, manage, privacy, queue, reports, stats, stats_export  # noqa: E402,F401
+bp.before_request(guards.refuse_nul_bytes)
+bp.before_request(guards.require_staff_login)
+bp.after_request(guards.no_store)
+bp.after_request(audit_routes.record_staff_action)
 
-bp.before_request(access.refuse_nul_bytes)
-bp.before_request(access.require_staff_login)
-bp.after_request(access.no_store)
-bp.after_request(audit.record_staff_action)
+__all__ = ["bp"]

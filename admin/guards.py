@@ -2,12 +2,13 @@
 import time
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from admin.flashing import flash_text
 from portal.extensions import db, login_manager
-from portal.models import Role, User
+from portal.staff.models import Role, User
 
 # Endpoints reachable without being logged in.
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code", "admin.enrol_two_factor"}
@@ -57,7 +58,7 @@ def require_staff_login():
     if now - last_seen > current_app.config["STAFF_SESSION_MINUTES"] * 60:
         logout_user()
         session.clear()
-        flash(_l("You were logged out because you were inactive for a while. Log in again."), "info")
+        flash_text(_l("You were logged out because you were inactive for a while. Log in again."), "info")
         return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
     session["staff_seen"] = now
     return None

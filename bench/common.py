@@ -33,9 +33,9 @@ def prepared_app(kind, reports):
     import flask_migrate
 
     from portal import create_app
-    from portal.demo import generate_reports
     from portal.extensions import db
     from portal.models import Report
+    from portal.operations.demo import generate_reports
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": bench_database_url(kind, reports)})
     with app.app_context():

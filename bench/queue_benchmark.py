@@ -12,10 +12,10 @@ from datetime import date
 from common import median_ms, prepared_app, print_header, print_row
 from sqlalchemy import select, text
 
-from portal import queue
-from portal.clock import local_today
+from portal.calendar.clock import local_today
 from portal.extensions import db
 from portal.models import Role, Team, User
+from portal.reports import queue
 
 # What a queue row shows: the report's own columns, its category's and its team's names.
 BARE_PAGE = """

@@ -18,9 +18,10 @@ import time
 from common import prepared_app, print_header, print_row
 from sqlalchemy import event, select
 
-from portal import accounts, stats
 from portal.extensions import db
+from portal.figures import service_report as stats
 from portal.models import Team, User
+from portal.staff import accounts
 
 MANAGER = "bench-manager@dronten.example"
 PASSWORD = "Bench-Password-2026"

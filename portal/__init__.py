@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
+from portal import extensions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +20,13 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    _configure(app, env_name, test_config)
+    _init_extensions(app)
+    _register_parts(app)
+    return app
+
+
+def _configure(app, env_name, test_config):
     app.config.from_object(config_module.config_for(env_name))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config.from_prefixed_env()  # FLASK_* is read last, as CONTRACT.md promises.
@@ -32,36 +39,35 @@ def create_app(test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    mail.init_app(app)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
 
-    from portal import i18n, labels, security, sqlite_setup, template_helpers
+def _init_extensions(app):
+    from portal import models  # noqa: F401  (every model known to the metadata before anything queries)
+
+    # Through the module: `portal.mail` is a package too, so its extension is never bound to that name here.
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    extensions.mail.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.login_manager.init_app(app)
+
+
+def _register_parts(app):
+    from admin import bp as admin_bp
+    from portal import database, i18n, labels
+    from portal.operations import cli
+    from portal.web import errors, security, template_helpers, views
 
     i18n.init_app(app)
     labels.init_app(app)
     template_helpers.init_app(app)
     security.init_app(app)
-    sqlite_setup.init_app(app)
-
-    from portal import errors, views
-
+    database.init_app(app)
     app.register_blueprint(views.bp)
     errors.init_app(app)
-
-    from admin import bp as admin_bp
-
     app.register_blueprint(admin_bp, url_prefix="/admin")
-
-    from portal import cli
-
     cli.init_app(app)
-    return app

@@ -1,6 +1,50 @@
-"""SQLite as a real database: foreign keys enforced, and readers that do not block the writer."""
+"""The database as Meldpunt uses it: UTC times and readable enums on every database, SQLite as a real one."""
+from datetime import datetime, timezone
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from portal.extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Naive datetimes are not stored; give a timezone-aware UTC time.")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def enum_column(enum_cls, length=16):
+    # Stored as the readable value, checked by a constraint on both databases.
+    return db.Enum(
+        enum_cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        name=enum_cls.__name__.lower(),
+        validate_strings=True,
+    )
 
 
 def _on_connect(dbapi_connection, connection_record):

@@ -1,7 +1,8 @@
 """What people read for the coded values of a report: statuses, channels, contact preferences."""
 from flask_babel import lazy_gettext as _l
 
-from portal.models import Channel, ContactPreference, Outcome, ReportStatus, Role
+from portal.reports.models import Channel, ContactPreference, Outcome, ReportStatus
+from portal.staff.models import Role
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Received"),

@@ -239,8 +239,8 @@ def report_form_data(client):
 @pytest.fixture
 def make_report(db):
     """Store a report through the same intake as the form, with sensible defaults."""
-    from portal.intake import ReportDetails, receive_report
     from portal.models import Category
+    from portal.reports.intake import ReportDetails, receive_report
 
     def make(category="callback", description="Niemand heeft mij teruggebeld.", commit=True, **kwargs):
         options = {key: kwargs.pop(key) for key in ("language", "channel", "received_at") if key in kwargs}
@@ -279,7 +279,7 @@ def make_team(db):
 @pytest.fixture
 def make_staff(db):
     """A staff account with a known password; two_factor=True gives it a TOTP secret."""
-    from portal import accounts
+    from portal.staff import accounts
 
     def make(role="kcc", teams=(), email=None, name=None, two_factor=False):
         user = accounts.create_user(

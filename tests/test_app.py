@@ -124,7 +124,7 @@ def test_seed_demo_fills_an_empty_database_with_lively_data(runner, db):
 
 
 def test_seed_demo_terms_match_the_working_day_rules(runner, db):
-    from portal import deadlines
+    from portal.calendar import deadlines
 
     runner.invoke(args=["seed-demo", "--reports", "50", "--seed", "3"])
     for report in db.session.scalars(select(Report)):

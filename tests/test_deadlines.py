@@ -7,8 +7,8 @@ import pytest
 from holidays.countries.netherlands import Netherlands
 from sqlalchemy import event
 
-from portal import deadlines
-from portal.deadlines import (
+from portal.calendar import deadlines
+from portal.calendar.deadlines import (
     WorkingCalendar,
     due_date,
     general_holidays,

@@ -6,10 +6,11 @@ import time_machine
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from portal import jobs, retention, satisfaction, workflow
-from portal.clock import LOCAL_ZONE
+from portal.calendar.clock import LOCAL_ZONE
 from portal.models import Cause, JobRun, OutboxMessage, Outcome, Report, ReportEvent, ReportStatus
-from portal.workflow import TransitionNotAllowed
+from portal.operations import jobs
+from portal.reports import retention, satisfaction, workflow
+from portal.reports.workflow import TransitionNotAllowed
 from tests.conftest import csrf_token_from
 
 
@@ -95,7 +96,7 @@ def test_follow_up_is_measured_in_working_days_and_hours(make_report, db, team, 
     assert report.triage_working_days == 0
     assert (report.first_contact_working_days, report.closing_working_days) == (2, 2)  # Mon 9, Tue 10
     assert report.first_contact_on_time is True  # due Tuesday 10 March
-    from portal.followup import summary
+    from portal.reports.followup import summary
 
     closing = next(step for step in summary(report) if step["step"] == "closing")
     assert closing["hours"] == 90.0  # Fri 16:00 to Tue 10:00

@@ -1,8 +1,8 @@
 """The scheduler's jobs: the outbox goes out from the scheduler, and a failing job never stops it."""
 from sqlalchemy import select
 
-from portal import jobs
 from portal.models import OutboxMessage, OutboxStatus
+from portal.operations import jobs
 
 
 def test_the_scheduler_has_the_outbox_job_every_minute(app):

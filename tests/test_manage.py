@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, select, update
 
-from portal import deadlines
+from portal.calendar import deadlines
 from portal.models import Category, Cause, ClosingDay, Role, StandardText, Team, User
 from tests.conftest import STAFF_PASSWORD, csrf_token_from
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from portal import outbox
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
+from portal.mail import outbox
 from portal.models import OutboxMessage, OutboxStatus
 
 

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from portal import queue, workflow
-from portal.clock import LOCAL_ZONE
+from portal.calendar.clock import LOCAL_ZONE
 from portal.models import Channel, ReportStatus
+from portal.reports import queue, workflow
 
 
 def local(*args):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import OutboxMessage, Report, ReportEvent, ReportStatus
-from portal.references import PATTERN
+from portal.reports.references import PATTERN
 from portal.text import UnreadableText, clean_plain_text
 
 STORY = "Ik zou teruggebeld worden over mijn paspoort, maar niemand belde."
@@ -63,7 +63,7 @@ def test_the_received_page_says_by_when_we_contact_and_close(client, db, report_
     report = db.session.scalar(select(Report))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     with app.test_request_context():
-        from portal.template_helpers import local_day
+        from portal.web.template_helpers import local_day
 
         assert local_day(report.first_contact_due) in page
         assert local_day(report.closing_due) in page

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import workflow
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
 from portal.models import Cause, Channel, OutboxMessage, OutboxStatus, Outcome
+from portal.reports import workflow
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="runs against PostgreSQL (TEST_DATABASE_URL)"

@@ -1,7 +1,7 @@
 """Every staff route, asked as every role: the permission matrix. A new route without a rule here fails."""
 import pytest
 
-from portal.workflow import assign
+from portal.reports.workflow import assign
 from tests.conftest import csrf_token_from
 
 ROLES = ["anonymous", "kcc", "team_a", "team_b", "manager", "admin"]

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from portal import accounts
 from portal.models import User
+from portal.staff import accounts
 from tests.conftest import STAFF_PASSWORD, csrf_token_from
 
 

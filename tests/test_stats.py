@@ -32,8 +32,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import delete, event, select
 
-from portal import stats
-from portal.clock import LOCAL_ZONE
+from portal.calendar.clock import LOCAL_ZONE
+from portal.figures import service_report as stats
 from portal.models import Category, Cause, Channel, JobRun, OutboxMessage, Outcome, Report, ReportStatus, Target
 from tests.conftest import csrf_token_from
 
@@ -117,7 +117,7 @@ def dataset(db, make_team):
 @pytest.fixture
 def frozen_today(monkeypatch):
     """Pages, exports, the command and the job see 15 May 2026 as today."""
-    from portal import stats_periods
+    from portal.figures import periods as stats_periods
 
     for module in (stats, stats_periods):
         monkeypatch.setattr(module, "local_today", lambda: TODAY)
@@ -319,7 +319,7 @@ def test_every_figure_family_is_one_query_over_all_thirteen_periods(dataset, db)
 
 def test_the_sqlite_percentiles_match_percentile_cont(dataset, db):
     """The histogram-and-window percentiles give the numbers of PostgreSQL's percentile_cont (run on PostgreSQL)."""
-    from portal import stats_queries as queries
+    from portal.figures import queries as queries
 
     periods = [Q1.previous(n) for n in range(4, -1, -1)]
     bounds = [p.utc_bounds()[0] for p in periods] + [Q1.utc_bounds()[1]]
@@ -415,7 +415,7 @@ def number(text):
 @pytest.mark.parametrize("kind, key, team", [("month", "2026-03", None), ("quarter", "2026-Q1", "BEL")])
 def test_page_csv_excel_and_command_give_the_same_numbers(client, runner, dataset, make_staff, login, frozen_today,
                                                           kind, key, team):
-    from portal.stats_export import BREAKDOWN_FIGURES
+    from portal.figures.export import BREAKDOWN_FIGURES
 
     login(make_staff("manager"))
     team_arg = f"&team={team}" if team else ""
@@ -560,7 +560,7 @@ def test_an_admin_sets_the_targets_and_the_pages_judge_by_them(client, db, datas
 
 
 def test_the_monthly_mail_carries_the_headline_figures_and_a_link(app, db, dataset, make_staff, frozen_today):
-    from portal.jobs import send_monthly_figures
+    from portal.operations.jobs import send_monthly_figures
 
     manager = make_staff("manager")
     try:

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import workflow
-from portal.clock import LOCAL_ZONE, now_utc
+from portal.calendar.clock import LOCAL_ZONE, now_utc
 from portal.models import Category, Cause, OutboxMessage, ReportEvent, ReportStatus, StandardText
+from portal.reports import workflow
 from tests.conftest import csrf_token_from
 
 
@@ -57,7 +57,7 @@ def test_changing_the_category_recomputes_the_terms_and_records_both(client, des
     assert act(client, report, "category", **{"category-category": "other"}).status_code == 303
     db.session.refresh(report)
     assert report.category.code == "other"
-    from portal.deadlines import due_date
+    from portal.calendar.deadlines import due_date
 
     assert report.closing_due == due_date(report.received_at, 20) != before
     event = report.events[-1]

@@ -7,10 +7,10 @@ from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin import bp
-from admin.access import role_required
+from admin.blueprint import bp
+from admin.guards import role_required
 from portal.extensions import db
-from portal.models import StaffAction
+from portal.staff.models import StaffAction
 
 # Values never written down: secrets, and personal data that an erasure must be able to remove.
 WITHHELD = {

@@ -2,16 +2,17 @@
 import time
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from admin import bp
-from admin.forms import CodeForm, EnrolForm, LoginForm
-from portal import accounts
-from portal.accounts import AccountError
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.reports.forms import CodeForm, EnrolForm, LoginForm
 from portal.extensions import db, limiter
-from portal.models import Role
+from portal.staff import accounts
+from portal.staff.accounts import AccountError
+from portal.staff.models import Role
 
 PENDING_SECONDS = 300
 
@@ -50,7 +51,7 @@ def _pending_user():
     pending = session.get("pending_login")
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None, None
-    from admin.access import load_user
+    from admin.guards import load_user
 
     return load_user(pending["id"]), pending.get("next")
 
@@ -84,7 +85,7 @@ def login():
 def login_code():
     user, next_page = _pending_user()
     if user is None or not user.has_two_factor:
-        flash(_l("Log in again: the log-in took too long."), "info")
+        flash_text(_l("Log in again: the log-in took too long."), "info")
         return redirect(url_for(".login"), 303)
     form = CodeForm()
     if not form.validate_on_submit():
@@ -141,5 +142,5 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash(_l("You are logged out."), "info")
+    flash_text(_l("You are logged out."), "info")
     return redirect(url_for(".login"), 303)

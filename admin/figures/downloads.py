@@ -10,11 +10,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from admin import bp
-from admin.access import role_required
-from admin.stats import READERS, period_from_query, team_from_request
-from portal import stats, stats_export
-from portal.stats import COUNT, DAYS, GRADE, SHARE
+from admin.blueprint import bp
+from admin.figures.routes import READERS, period_from_query, team_from_request
+from admin.guards import role_required
+from portal.figures import export as stats_export
+from portal.figures import service_report as stats
+from portal.figures.service_report import COUNT, DAYS, GRADE, SHARE
 
 NUMBER_FORMATS = {SHARE: "0.0%", DAYS: "0.0", GRADE: "0.0", COUNT: "0"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,7 +4,7 @@ The exports are in admin/stats_export.py. Every view reads its numbers from port
 """
 import re
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,11 +12,14 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from admin import bp
-from admin.access import role_required
-from portal import charts, stats
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.guards import role_required
 from portal.extensions import db
-from portal.models import TargetDirection, Team
+from portal.figures import charts
+from portal.figures import service_report as stats
+from portal.figures.models import TargetDirection
+from portal.staff.models import Team
 
 READERS = ("manager", "admin")
 PERIOD_ENDPOINTS = {stats.MONTH: "admin.stats_month", stats.QUARTER: "admin.stats_quarter"}
@@ -78,7 +81,7 @@ def _period_page(kind, text):
     try:
         period = stats.Period.parse(text)
     except ValueError:
-        flash(_bad_period_message(kind, text), "error")
+        flash_text(_bad_period_message(kind, text), "error")
         return redirect(url_for("admin.stats_home", **team_args(team)))
     if period.kind != kind:
         return redirect(url_for(PERIOD_ENDPOINTS[period.kind], **{period.kind: period.key}, **team_args(team)))
@@ -176,7 +179,7 @@ def stats_targets():
             if code in form:
                 stats.set_target(code, form[code].number)
         db.session.commit()
-        flash(_l("The targets are saved. Every page and export judges the figures against them from now on."),
+        flash_text(_l("The targets are saved. Every page and export judges the figures against them from now on."),
               "success")
         return redirect(url_for("admin.stats_targets"), 303)
     return render_template("admin/stats/targets.html", form=form, levels=levels, at_least=TargetDirection.AT_LEAST)

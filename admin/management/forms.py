@@ -7,10 +7,10 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Sele
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation
 
-from admin.forms import MultiCheckboxField
+from admin.reports.forms import MultiCheckboxField
 from portal.labels import ROLE_LABELS
-from portal.management import check_terms
-from portal.report_fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText, email_address
+from portal.reference.management import check_terms
+from portal.reports.fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText, email_address
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 

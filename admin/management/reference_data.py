@@ -1,17 +1,19 @@
 """Management (admins): the reference data: teams, categories, closing days, causes and standard texts.
 
-Staff accounts are in admin/manage_people.py, imported at the bottom. Every change is a validated POST, one call
+Staff accounts are in admin/management/staff_accounts.py. Every change is a validated POST, one call
 into portal.management, one commit, and a redirect; a refused change re-renders its form with 422 (or 409).
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from admin import bp
-from admin.access import role_required
-from admin.manage_forms import (
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.guards import role_required
+from admin.management.common import ADMIN, done, fields_of, first_error, get_or_back, refuse, render
+from admin.management.forms import (
     ButtonForm,
     CategoryForm,
     CauseCreateForm,
@@ -23,65 +25,14 @@ from admin.manage_forms import (
     TeamCreateForm,
     TeamEditForm,
 )
-from portal import management
-from portal.clock import local_today
+from portal.calendar.clock import local_today
+from portal.calendar.models import ClosingDay
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.management import ManagementError
-from portal.models import Category, Cause, ClosingDay, StandardText, Team
-
-ADMIN = "admin"
-NOT_FOUND = {
-    "User": (".manage_staff", _l("This staff account was not found. The link may be out of date.")),
-    "Team": (".manage_teams", _l("This team was not found. The link may be out of date.")),
-    "Category": (".manage_categories", _l("This category was not found. The link may be out of date.")),
-    "Cause": (".manage_causes", _l("This cause was not found. The link may be out of date.")),
-    "StandardText": (".manage_texts", _l("This standard text was not found. The link may be out of date.")),
-}
-
-
-# Shared by the management views (also imported by admin/manage_people.py)
-
-def get_or_back(model, object_id):
-    """The object; if it does not exist (an old link), back to its list with a message, as Django's admin does."""
-    found = db.session.get(model, object_id)
-    if found is None:
-        endpoint, message = NOT_FOUND[model.__name__]
-        flash(str(message), "info")
-        abort(redirect(url_for(endpoint), 303))
-    return found
-
-
-def render(template, status=None, **context):
-    """The page; 422 when it answers a POST (the form it shows was refused), else 200."""
-    if status is None:
-        status = 422 if request.method == "POST" else 200
-    return render_template(template, **context), status
-
-
-def refuse(form, error):
-    """Undo the unit of work and show the rule that was broken at its field, or as a message when it has none."""
-    db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-        return 422
-    flash(error.message, "error")
-    return 409
-
-
-def done(message, endpoint, **values):
-    db.session.commit()
-    # str(): a lazy string is stored in the session as Markup, and its arguments would then go out unescaped.
-    flash(str(message), "success")
-    return redirect(url_for(endpoint, **values), 303)
-
-
-def first_error(form):
-    return next((message for messages in form.errors.values() for message in messages), "")
-
-
-def fields_of(form, *names):
-    return {name: form[name].data for name in names}
+from portal.reference import management
+from portal.reference.management import ManagementError
+from portal.reference.models import Category, Cause, StandardText
+from portal.staff.models import Team
 
 
 @bp.get("/manage")
@@ -133,7 +84,7 @@ def manage_team_active(team_id):
     team = get_or_back(Team, team_id)
     form = SetActiveForm()
     if not form.validate_on_submit():
-        flash(first_error(form), "error")
+        flash_text(first_error(form), "error")
         return _teams_page(422)
     try:
         management.set_team_active(team, active=form.wanted)
@@ -214,7 +165,7 @@ def manage_closing_day_remove(closing_day_id):
     closing_day = db.session.get(ClosingDay, closing_day_id)
     if closing_day is None:
         # Removing is idempotent: a second click, or another admin, got there first.
-        flash(_l("This closing day was already removed."), "info")
+        flash_text(_l("This closing day was already removed."), "info")
         return redirect(url_for(".manage_closing_days"), 303)
     day = closing_day.day
     management.remove_closing_day(closing_day)
@@ -264,7 +215,7 @@ def manage_cause_active(cause_id):
     cause = get_or_back(Cause, cause_id)
     form = SetActiveForm()
     if not form.validate_on_submit():
-        flash(first_error(form), "error")
+        flash_text(first_error(form), "error")
         return _causes_page(422)
     management.set_cause_active(cause, active=form.wanted)
     name = cause.name(current_language())
@@ -339,7 +290,7 @@ def manage_text_active(text_id):
     text = get_or_back(StandardText, text_id)
     form = SetActiveForm()
     if not form.validate_on_submit():
-        flash(first_error(form), "error")
+        flash_text(first_error(form), "error")
         return _texts_page(422)
     management.set_standard_text_active(text, active=form.wanted)
     if form.wanted:
@@ -348,5 +299,3 @@ def manage_text_active(text_id):
         message = _l("Standard text %(title)s is deactivated: staff no longer see it.", title=text.title)
     return done(message, ".manage_texts")
 
-
-from admin import manage_people  # noqa: E402,F401  (staff accounts; registers its views on bp)

@@ -1,20 +1,22 @@
 """Management (admins): staff accounts: create, role and teams, password and two-factor resets, (de)activation."""
-from flask import abort, flash, render_template
+from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from admin import bp
-from admin.access import role_required
-from admin.manage import ADMIN, done, first_error, get_or_back, refuse, render
-from admin.manage_forms import ButtonForm, PasswordResetForm, SetActiveForm, StaffAccessForm, StaffCreateForm
-from portal import accounts, management
-from portal.accounts import AccountError
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.guards import role_required
+from admin.management.common import ADMIN, done, first_error, get_or_back, refuse, render
+from admin.management.forms import ButtonForm, PasswordResetForm, SetActiveForm, StaffAccessForm, StaffCreateForm
 from portal.extensions import db
-from portal.management import ManagementError
-from portal.models import Role, User
+from portal.reference import management
+from portal.reference.management import ManagementError
+from portal.staff import accounts
+from portal.staff.accounts import AccountError
+from portal.staff.models import Role, User
 
 
 def _offer_teams(form, current=()):
@@ -141,7 +143,7 @@ def manage_staff_active(user_id):
     user = get_or_back(User, user_id)
     form = SetActiveForm()
     if not form.validate_on_submit():
-        flash(first_error(form), "error")
+        flash_text(first_error(form), "error")
         return _detail_page(user, status=422)
     try:
         management.set_user_active(user, active=form.wanted, by=current_user)

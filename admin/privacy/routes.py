@@ -1,18 +1,19 @@
 """Requests about personal data (AVG): find every report of a resident, export them, erase them. Admins only."""
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin import bp
-from admin.access import role_required
-from portal import retention
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.guards import role_required
 from portal.extensions import db
-from portal.workflow import record_event
+from portal.reports import retention
+from portal.reports.workflow import record_event
 
 
 class PersonForm(FlaskForm):
@@ -50,7 +51,7 @@ def privacy_export():
     form = PersonActionForm()
     reports = _found(form.email.data, form.phone.data)
     if not form.validate() or not reports:
-        flash(_l("Confirm that you checked the request, and search for at least one report."), "error")
+        flash_text(_l("Confirm that you checked the request, and search for at least one report."), "error")
         return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
     data = [retention.export_report(report) for report in reports]
     for report in reports:
@@ -69,10 +70,10 @@ def privacy_erase():
     form = PersonActionForm()
     reports = _found(form.email.data, form.phone.data)
     if not form.validate() or not reports:
-        flash(_l("Confirm that you checked the request, and search for at least one report."), "error")
+        flash_text(_l("Confirm that you checked the request, and search for at least one report."), "error")
         return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
     for report in reports:
         retention.anonymise(report, by=current_user, kind="erased_on_request")
     db.session.commit()
-    flash(_l("The personal data in %(count)s reports was erased.", count=len(reports)), "success")
+    flash_text(_l("The personal data in %(count)s reports was erased.", count=len(reports)), "success")
     return redirect(url_for(".privacy"), 303)

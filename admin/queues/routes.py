@@ -5,16 +5,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from admin import bp
-from admin.access import role_required
-from admin.auth import home_for
-from admin.forms import QueueFilterForm
-from portal import queue
+from admin.auth.routes import home_for
+from admin.blueprint import bp
+from admin.guards import role_required
+from admin.reports.forms import QueueFilterForm
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.labels import CHANNEL_LABELS, STATUS_LABELS
-from portal.models import Category, ReportStatus, Team
-from portal.workflow import OPEN
+from portal.reference.models import Category
+from portal.reports import queue
+from portal.reports.models import ReportStatus
+from portal.reports.workflow import OPEN
+from portal.staff.models import Team
 
 
 @bp.get("/")

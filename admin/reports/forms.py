@@ -16,8 +16,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
-from portal.models import Channel, Outcome
-from portal.report_fields import CharacterCount, ChoiceField, PlainText, ReportFields
+from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields
+from portal.reports.models import Channel, Outcome
 
 NOTE_MAX = 5000
 

@@ -1,15 +1,16 @@
 """One report: its detail and history, and the staff actions on it, each a small POST through the workflow."""
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from admin import bp
-from admin.access import role_required
-from admin.forms import (
+from admin.blueprint import bp
+from admin.flashing import flash_text
+from admin.guards import role_required
+from admin.reports.forms import (
     AssignForm,
     CategoryChangeForm,
     CloseForm,
@@ -21,15 +22,18 @@ from admin.forms import (
     ReopenForm,
     StaffReportForm,
 )
-from portal import deadlines, followup, workflow
-from portal.access import may_act, may_triage, reports_visible_to
-from portal.clock import LOCAL_ZONE, as_utc, local_today, now_utc
+from portal.calendar import deadlines
+from portal.calendar.clock import LOCAL_ZONE, as_utc, local_today, now_utc
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.intake import receive_report
-from portal.models import Category, Cause, Channel, Report, Role, StandardText, Team, User
-from portal.references import normalise
-from portal.workflow import TransitionNotAllowed
+from portal.reference.models import Category, Cause, StandardText
+from portal.reports import followup, workflow
+from portal.reports.intake import receive_report
+from portal.reports.models import Channel, Report
+from portal.reports.references import normalise
+from portal.reports.workflow import TransitionNotAllowed
+from portal.staff.access import may_act, may_triage, reports_visible_to
+from portal.staff.models import Role, Team, User
 
 ACTING = ("kcc", "team", "admin")
 TRIAGE = ("kcc", "admin")
@@ -141,11 +145,10 @@ def _act(report, name, form, action):
         message = action(form)
     except TransitionNotAllowed as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash_text(refusal, "error")
         return render_detail(report, status=409)
     db.session.commit()
-    # str(): a lazy string is stored in the session as Markup, and its arguments would then go out unescaped.
-    flash(str(message), "success")
+    flash_text(message, "success")
     return redirect(url_for(".detail", report_id=report.id), 303)
 
 
@@ -309,5 +312,5 @@ def register():
     )
     workflow.record_event(report, "registered_by_staff", current_user, channel=form.channel.data)
     db.session.commit()
-    flash(_l("Report %(ref)s registered.", ref=report.reference), "success")
+    flash_text(_l("Report %(ref)s registered.", ref=report.reference), "success")
     return redirect(url_for(".detail", report_id=report.id), 303)

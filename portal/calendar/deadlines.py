@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import holidays
 
-from portal.clock import local_date
+from portal.calendar.clock import local_date
 
 # The days of Algemene termijnenwet art. 3, first paragraph (its general holidays) and second paragraph
 # (Goede Vrijdag), by the names holidays.NL gives them in Dutch, the language of its source strings.
@@ -107,8 +107,8 @@ def _closing_days(first: date, last: date | None, given: Iterable[date] | None) 
     if not has_app_context():
         return frozenset()
     # Imported here so that models may one day use this module without an import cycle.
+    from portal.calendar.models import ClosingDay
     from portal.extensions import db
-    from portal.models import ClosingDay
 
     query = db.select(ClosingDay.day).where(ClosingDay.day >= first)
     if last is not None:

@@ -9,7 +9,7 @@ from dataclasses import astuple, dataclass, fields
 
 from flask_babel import lazy_gettext as _l
 
-from portal.stats import COUNT, FIGURE_KIND, FIGURE_LABEL, FIGURES, SHARE, Figures
+from portal.figures.service_report import COUNT, FIGURE_KIND, FIGURE_LABEL, FIGURES, SHARE, Figures
 
 # What each breakdown row shows of a group's figures.
 BREAKDOWN_FIGURES = [

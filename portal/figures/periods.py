@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from portal.clock import local_today, start_of_local_day
+from portal.calendar.clock import local_today, start_of_local_day
 
 MIN_YEAR, MAX_YEAR = 2000, 2999
 MONTH, QUARTER = "month", "quarter"

@@ -23,8 +23,9 @@ from sqlalchemy import (
     union_all,
 )
 
+from portal.database import UTCDateTime
 from portal.extensions import db
-from portal.models import Report, ReportStatus, UTCDateTime, report_causes
+from portal.reports.models import Report, ReportStatus, report_causes
 
 OPEN = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
 NOT_DISMISSED = Report.status != ReportStatus.DISMISSED

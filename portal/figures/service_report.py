@@ -47,12 +47,15 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import stats_queries as queries
-from portal.clock import local_today, now_utc, start_of_local_day
+from portal.calendar.clock import local_today, now_utc, start_of_local_day
 from portal.extensions import db
+from portal.figures import queries as queries
+from portal.figures.models import Target, TargetDirection
+from portal.figures.periods import MONTH, QUARTER, Period  # noqa: F401  (part of this module's API)
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
-from portal.models import Category, Cause, Channel, Outcome, Report, Target, TargetDirection, Team
-from portal.stats_periods import MONTH, QUARTER, Period  # noqa: F401  (part of this module's API)
+from portal.reference.models import Category, Cause
+from portal.reports.models import Channel, Outcome, Report
+from portal.staff.models import Team
 
 COUNT, SHARE, DAYS, GRADE = "count", "share", "days", "grade"
 LETTER_CATEGORY = "letter"

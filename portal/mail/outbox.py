@@ -11,9 +11,9 @@ from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import select, update
 
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
 from portal.extensions import db, mail
-from portal.models import OutboxMessage, OutboxStatus
+from portal.mail.models import OutboxMessage, OutboxStatus
 
 MAX_BACKOFF = timedelta(hours=6)
 BATCH_SIZE = 500

@@ -7,10 +7,12 @@ import click
 from flask import current_app
 from sqlalchemy import exists, select
 
-from portal import accounts, outbox
-from portal.demo import ensure_demo_staff, ensure_demo_teams, generate_reports
 from portal.extensions import db
-from portal.models import Report, Role, Team
+from portal.mail import outbox
+from portal.operations.demo import ensure_demo_staff, ensure_demo_teams, generate_reports
+from portal.reports.models import Report
+from portal.staff import accounts
+from portal.staff.models import Role, Team
 
 
 @click.command("seed-demo")
@@ -105,7 +107,7 @@ def scheduler_command(once):
     """Run the scheduled jobs in the foreground; exactly one per deployment."""
     import logging
 
-    from portal.jobs import build_scheduler, run_all_once
+    from portal.operations.jobs import build_scheduler, run_all_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if once:
@@ -164,7 +166,8 @@ def stats_group():
 
 
 def _print_figures(text, kind, team_code, output):
-    from portal import stats, stats_export
+    from portal.figures import export as stats_export
+    from portal.figures import service_report as stats
 
     try:
         period = stats.Period.parse(text)

@@ -6,24 +6,24 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from portal import bulk, deadlines, followup
-from portal.clock import LOCAL_ZONE, local_today, now_utc
+from portal.calendar import deadlines
+from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc
+from portal.calendar.models import ClosingDay
 from portal.extensions import db
-from portal.models import (
-    Category,
-    Cause,
+from portal.operations import bulk
+from portal.reference.models import Category, Cause
+from portal.reports import followup
+from portal.reports.models import (
     Channel,
-    ClosingDay,
     ContactPreference,
     Outcome,
     Report,
     ReportEvent,
     ReportStatus,
-    Team,
-    User,
     report_causes,
 )
-from portal.references import ALPHABET
+from portal.reports.references import ALPHABET
+from portal.staff.models import Team, User
 
 DEMO_TEAMS = [
     # code, name, e-mail, how slow the team is compared with the others
@@ -119,7 +119,7 @@ DEMO_STAFF = [
 
 def ensure_demo_staff(teams, password):
     """Demo accounts for development, all with the same password; returns the e-mail addresses created."""
-    from portal import accounts
+    from portal.staff import accounts
 
     existing = set(db.session.scalars(select(User.email)))
     created = []

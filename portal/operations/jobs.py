@@ -15,12 +15,16 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import deadlines, outbox, retention
-from portal.clock import LOCAL_ZONE, local_today, now_utc, start_of_local_day
+from portal.calendar import deadlines
+from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc, start_of_local_day
 from portal.extensions import db
-from portal.models import JobRun, Report, Role, Team, User
-from portal.outbox import external_url, queue_mail
-from portal.workflow import OPEN, record_event
+from portal.mail import outbox
+from portal.mail.outbox import external_url, queue_mail
+from portal.operations.models import JobRun
+from portal.reports import retention
+from portal.reports.models import Report
+from portal.reports.workflow import OPEN, record_event
+from portal.staff.models import Role, Team, User
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +121,7 @@ def first_working_day_of_month(day):
 
 def send_monthly_figures(today=None):
     """On the first working day of a month: last month's headline figures to every active manager."""
-    from portal import stats
+    from portal.figures import service_report as stats
 
     today = today or local_today()
     if today != first_working_day_of_month(today):

@@ -9,10 +9,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal import accounts
-from portal.deadlines import is_working_day
+from portal.calendar.deadlines import is_working_day
+from portal.calendar.models import ClosingDay
 from portal.extensions import db
-from portal.models import Category, Cause, ClosingDay, Role, StandardText, Team, User
+from portal.reference.models import Category, Cause, StandardText
+from portal.staff import accounts
+from portal.staff.models import Role, Team, User
 
 # Awb 9:11: a complaint is handled within six weeks, which is never more than 30 working days.
 MAX_TERM_DAYS = 30

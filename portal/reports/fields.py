@@ -12,10 +12,10 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
-from portal.clock import local_today
-from portal.intake import ReportDetails
+from portal.calendar.clock import local_today
 from portal.labels import CONTACT_PREFERENCE_LABELS
-from portal.models import ContactPreference
+from portal.reports.intake import ReportDetails
+from portal.reports.models import ContactPreference
 from portal.text import UnreadableText, clean_plain_text
 
 DESCRIPTION_MIN = 10

@@ -8,8 +8,8 @@ figures all read the same numbers:
 A step on the day of receipt took 0 working days. Days are Amsterdam calendar days; hours are derived
 from the stored moments (`hours_between`).
 """
-from portal import deadlines
-from portal.clock import as_utc, local_date
+from portal.calendar import deadlines
+from portal.calendar.clock import as_utc, local_date
 
 
 def working_days_taken(received_at, done_at, calendar=None):

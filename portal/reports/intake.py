@@ -4,12 +4,13 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, select
 
-from portal import deadlines
-from portal.clock import now_utc
+from portal.calendar import deadlines
+from portal.calendar.clock import now_utc
 from portal.extensions import db
-from portal.models import Category, Channel, ContactPreference, Report, ReportEvent, ReportStatus
-from portal.outbox import external_url, queue_mail
-from portal.references import new_reference
+from portal.mail.outbox import external_url, queue_mail
+from portal.reference.models import Category
+from portal.reports.models import Channel, ContactPreference, Report, ReportEvent, ReportStatus
+from portal.reports.references import new_reference
 
 
 @dataclass

@@ -1,37 +1,10 @@
-"""The data model: reports, their categories and teams, history, closing days and the outbox."""
+"""A report and its history: what a resident told us and every step taken on it."""
 import enum
-from datetime import datetime, timezone
 
 from sqlalchemy import CheckConstraint, Index, event, text
-from sqlalchemy.types import DateTime, TypeDecorator
 
+from portal.database import UTCDateTime, enum_column, utcnow
 from portal.extensions import db
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """A timezone-aware UTC datetime on every database (SQLite keeps no zone of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("Naive datetimes are not stored; give a timezone-aware UTC time.")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
 
 
 class Channel(enum.Enum):
@@ -63,151 +36,11 @@ OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED
 OPEN_CONDITION = text("status IN ('new', 'assigned', 'contacted')")
 
 
-class Role(enum.Enum):
-    KCC = "kcc"  # the contact centre: triage of every report
-    TEAM = "team"  # a member of one or more teams: their teams' reports only
-    MANAGER = "manager"  # reads everything, changes nothing
-    ADMIN = "admin"  # everything, and the management of people and reference data
-
-
 class Outcome(enum.Enum):
     RESOLVED = "resolved"
     EXPLAINED = "explained"
     NOT_JUSTIFIED = "not_justified"
     FORWARDED = "forwarded"
-
-
-class OutboxStatus(enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"  # refused for good (e.g. the address does not exist); kept for the record
-
-
-def _enum(enum_cls, length=16):
-    # Stored as the readable value, checked by a constraint on both databases.
-    return db.Enum(
-        enum_cls,
-        values_callable=lambda members: [m.value for m in members],
-        native_enum=False,
-        length=length,
-        create_constraint=True,
-        name=enum_cls.__name__.lower(),
-        validate_strings=True,
-    )
-
-
-class Team(db.Model):
-    __tablename__ = "teams"
-
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(32), nullable=False, unique=True)
-    name = db.Column(db.String(120), nullable=False)
-    email = db.Column(db.String(254), nullable=True)
-    active = db.Column(db.Boolean, nullable=False, default=True)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-
-    def __repr__(self):
-        return f"<Team {self.code}>"
-
-
-team_members = db.Table(
-    "team_members",
-    db.Column("user_id", db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("team_id", db.Integer, db.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class User(db.Model):
-    """A staff account. Residents have none."""
-
-    __tablename__ = "users"
-
-    id = db.Column(db.Integer, primary_key=True)
-    email = db.Column(db.String(254), nullable=False, unique=True)
-    name = db.Column(db.String(200), nullable=False)
-    role = db.Column(_enum(Role), nullable=False)
-    password_hash = db.Column(db.String(255), nullable=False)
-    active = db.Column(db.Boolean, nullable=False, default=True)
-    # Part of the log-in cookie: a new value at log-out or reset ends every session of the account.
-    session_token = db.Column(db.String(64), nullable=False)
-    totp_secret = db.Column(db.String(64), nullable=True)
-    # The last TOTP time step accepted, so that a code is never accepted twice.
-    totp_last_step = db.Column(db.BigInteger, nullable=True)
-    recovery_code_hashes = db.Column(db.JSON, nullable=False, default=list)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    last_login_at = db.Column(UTCDateTime, nullable=True)
-
-    teams = db.relationship(Team, secondary=team_members, order_by=Team.name, backref="members")
-
-    @property
-    def has_two_factor(self):
-        return self.totp_secret is not None
-
-    # Flask-Login
-    @property
-    def is_active(self):
-        return self.active
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def get_id(self):
-        return f"{self.id}:{self.session_token}"
-
-    def __repr__(self):
-        return f"<User {self.email} {self.role.value}>"
-
-
-class Category(db.Model):
-    __tablename__ = "categories"
-    __table_args__ = (
-        CheckConstraint("first_contact_days >= 1 AND first_contact_days <= 30", name="first_contact_term"),
-        # Awb 9:11: a complaint is handled within six weeks, so never more than 30 working days.
-        CheckConstraint("closing_days >= first_contact_days AND closing_days <= 30", name="closing_term"),
-    )
-
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(32), nullable=False, unique=True)
-    name_nl = db.Column(db.String(120), nullable=False)
-    name_en = db.Column(db.String(120), nullable=False)
-    help_nl = db.Column(db.Text, nullable=False, default="")
-    help_en = db.Column(db.Text, nullable=False, default="")
-    first_contact_days = db.Column(db.Integer, nullable=False)
-    closing_days = db.Column(db.Integer, nullable=False)
-    default_team_id = db.Column(db.Integer, db.ForeignKey("teams.id", ondelete="SET NULL"), nullable=True)
-    position = db.Column(db.Integer, nullable=False, default=0)
-    active = db.Column(db.Boolean, nullable=False, default=True)
-
-    default_team = db.relationship(Team)
-
-    def name(self, language):
-        return self.name_en if language == "en" else self.name_nl
-
-    def help(self, language):
-        return self.help_en if language == "en" else self.help_nl
-
-    def __repr__(self):
-        return f"<Category {self.code}>"
-
-
-class Cause(db.Model):
-    """Why the communication went wrong, chosen when a report is closed; the admin keeps the list."""
-
-    __tablename__ = "causes"
-
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(32), nullable=False, unique=True)
-    name_nl = db.Column(db.String(200), nullable=False)
-    name_en = db.Column(db.String(200), nullable=False)
-    position = db.Column(db.Integer, nullable=False, default=0)
-    active = db.Column(db.Boolean, nullable=False, default=True)
-
-    def name(self, language):
-        return self.name_en if language == "en" else self.name_nl
-
-    def __repr__(self):
-        return f"<Cause {self.code}>"
 
 
 report_causes = db.Table(
@@ -216,43 +49,6 @@ report_causes = db.Table(
     db.Column("cause_id", db.Integer, db.ForeignKey("causes.id"), primary_key=True),
     Index("ix_report_causes_cause_id", "cause_id"),
 )
-
-
-class StandardText(db.Model):
-    """A message to residents at B1 level, with placeholders, that staff edit before sending."""
-
-    __tablename__ = "standard_texts"
-
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(32), nullable=False, unique=True)
-    title = db.Column(db.String(200), nullable=False)
-    subject_nl = db.Column(db.String(200), nullable=False)
-    subject_en = db.Column(db.String(200), nullable=False)
-    body_nl = db.Column(db.Text, nullable=False)
-    body_en = db.Column(db.Text, nullable=False)
-    active = db.Column(db.Boolean, nullable=False, default=True)
-
-    def subject(self, language):
-        return self.subject_en if language == "en" else self.subject_nl
-
-    def body(self, language):
-        return self.body_en if language == "en" else self.body_nl
-
-    def __repr__(self):
-        return f"<StandardText {self.code}>"
-
-
-class ClosingDay(db.Model):
-    """A day the municipality is closed beyond the Algemene termijnenwet (e.g. the Friday after Ascension)."""
-
-    __tablename__ = "closing_days"
-
-    id = db.Column(db.Integer, primary_key=True)
-    day = db.Column(db.Date, nullable=False, unique=True)
-    description = db.Column(db.String(200), nullable=False, default="")
-
-    def __repr__(self):
-        return f"<ClosingDay {self.day.isoformat()}>"
 
 
 class Report(db.Model):
@@ -281,7 +77,7 @@ class Report(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     reference = db.Column(db.String(12), nullable=False, unique=True)
     received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    channel = db.Column(_enum(Channel), nullable=False, default=Channel.WEB)
+    channel = db.Column(enum_column(Channel), nullable=False, default=Channel.WEB)
     category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
     description = db.Column(db.Text, nullable=False)
     contact_date = db.Column(db.Date, nullable=True)
@@ -289,16 +85,16 @@ class Report(db.Model):
     name = db.Column(db.String(200), nullable=True)
     email = db.Column(db.String(254), nullable=True)
     phone = db.Column(db.String(32), nullable=True)
-    contact_preference = db.Column(_enum(ContactPreference), nullable=False, default=ContactPreference.NONE)
+    contact_preference = db.Column(enum_column(ContactPreference), nullable=False, default=ContactPreference.NONE)
     language = db.Column(db.String(2), nullable=False, default="nl")
-    status = db.Column(_enum(ReportStatus), nullable=False, default=ReportStatus.NEW)
+    status = db.Column(enum_column(ReportStatus), nullable=False, default=ReportStatus.NEW)
     team_id = db.Column(db.Integer, db.ForeignKey("teams.id"), nullable=True)
     assignee_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     first_contact_due = db.Column(db.Date, nullable=False)
     closing_due = db.Column(db.Date, nullable=False)
     # The term to meet next: first contact until it happened, then closing. Kept by the workflow.
     next_due = db.Column(db.Date, nullable=False)
-    outcome = db.Column(_enum(Outcome), nullable=True)
+    outcome = db.Column(enum_column(Outcome), nullable=True)
     closing_summary = db.Column(db.Text, nullable=True)
     dismissal_reason = db.Column(db.Text, nullable=True)
     duplicate_of = db.Column(db.String(12), nullable=True)
@@ -330,10 +126,10 @@ class Report(db.Model):
     first_contact_at = db.Column(UTCDateTime, nullable=True)
     closed_at = db.Column(UTCDateTime, nullable=True)
 
-    category = db.relationship(Category)
-    team = db.relationship(Team)
-    assignee = db.relationship(User)
-    causes = db.relationship(Cause, secondary=report_causes, order_by=Cause.position)
+    category = db.relationship("Category")
+    team = db.relationship("Team")
+    assignee = db.relationship("User")
+    causes = db.relationship("Cause", secondary=report_causes, order_by="Cause.position")
     events = db.relationship(
         "ReportEvent", back_populates="report", order_by="ReportEvent.id", passive_deletes="all"
     )
@@ -362,7 +158,7 @@ class ReportEvent(db.Model):
     details = db.Column(db.JSON, nullable=False, default=dict)
 
     report = db.relationship(Report, back_populates="events")
-    actor_user = db.relationship(User)
+    actor_user = db.relationship("User")
 
     def __repr__(self):
         return f"<ReportEvent {self.kind} on report {self.report_id}>"
@@ -372,97 +168,3 @@ class ReportEvent(db.Model):
 @event.listens_for(ReportEvent, "before_delete")
 def _history_is_append_only(mapper, connection, target):
     raise RuntimeError("Report history is append-only: events are never changed or deleted.")
-
-
-class JobRun(db.Model):
-    """A scheduled job's run for one period (a day, a month): the row is the lock and the proof it ran."""
-
-    __tablename__ = "job_runs"
-    __table_args__ = (db.UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    job = db.Column(db.String(64), nullable=False)
-    period = db.Column(db.String(32), nullable=False)
-    started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    finished_at = db.Column(UTCDateTime, nullable=True)
-
-    def __repr__(self):
-        return f"<JobRun {self.job} {self.period}>"
-
-
-class OutboxMessage(db.Model):
-    """An e-mail waiting to be sent, or the record of one that was."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=True, index=True)
-    template = db.Column(db.String(64), nullable=False)
-    recipient = db.Column(db.String(254), nullable=False)
-    subject = db.Column(db.String(300), nullable=False)
-    body_text = db.Column(db.Text, nullable=False)
-    body_html = db.Column(db.Text, nullable=True)
-    status = db.Column(_enum(OutboxStatus), nullable=False, default=OutboxStatus.PENDING)
-    attempts = db.Column(db.Integer, nullable=False, default=0)
-    next_attempt_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    claimed_at = db.Column(UTCDateTime, nullable=True)
-    sent_at = db.Column(UTCDateTime, nullable=True)
-    last_error = db.Column(db.Text, nullable=True)
-
-    report = db.relationship(Report)
-
-    def __repr__(self):
-        return f"<OutboxMessage {self.id} {self.template} {self.status.value}>"
-
-
-class StaffAction(db.Model):
-    """Every change a staff member made through the staff pages, beside the reports' own history. Insert-only."""
-
-    __tablename__ = "staff_actions"
-    __table_args__ = (Index("ix_staff_actions_created_at", "created_at"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
-    actor = db.Column(db.String(200), nullable=True)
-    action = db.Column(db.String(100), nullable=False)  # the staff page's endpoint, e.g. admin.manage_team_edit
-    target = db.Column(db.JSON, nullable=False, default=dict)  # its URL arguments, e.g. {"team_id": 3}
-    details = db.Column(db.JSON, nullable=False, default=dict)  # the submitted fields, secrets left out
-    address = db.Column(db.String(64), nullable=True)
-
-    def __repr__(self):
-        return f"<StaffAction {self.action} by {self.actor}>"
-
-
-@event.listens_for(StaffAction, "before_update")
-@event.listens_for(StaffAction, "before_delete")
-def _staff_actions_are_append_only(mapper, connection, target):
-    raise RuntimeError("The record of staff actions is append-only.")
-
-
-class TargetDirection(enum.Enum):
-    AT_LEAST = "at_least"
-    AT_MOST = "at_most"
-
-
-class Target(db.Model):
-    """The level a headline figure should reach (or, for a watch figure, stay within), set by an admin.
-
-    Shares are stored as fractions (0.85 for 85%), grades as the grade (8.0). The figure is named by its code
-    in portal.stats (for example `first_contact_on_time_share`).
-    """
-
-    __tablename__ = "targets"
-
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(64), nullable=False, unique=True)
-    value = db.Column(db.Float, nullable=False)
-    direction = db.Column(_enum(TargetDirection), nullable=False)
-    # A watch figure is followed, not aimed at: it has a limit that should not be passed.
-    is_watch = db.Column(db.Boolean, nullable=False, default=False)
-    updated_at = db.Column(UTCDateTime, nullable=True)
-
-    def __repr__(self):
-        return f"<Target {self.code} {self.direction.value} {self.value}>"

@@ -5,12 +5,14 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, load_only
 
-from portal.access import reports_visible_to
-from portal.clock import local_today, start_of_local_day
+from portal.calendar.clock import local_today, start_of_local_day
 from portal.extensions import db
-from portal.models import OPEN_CONDITION, Category, Channel, Report, Team
-from portal.references import normalise
-from portal.workflow import OPEN
+from portal.reference.models import Category
+from portal.reports.models import OPEN_CONDITION, Channel, Report
+from portal.reports.references import normalise
+from portal.reports.workflow import OPEN
+from portal.staff.access import reports_visible_to
+from portal.staff.models import Team
 
 PAGE_SIZE = 50
 

@@ -10,9 +10,10 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
 from portal.extensions import db
-from portal.models import OutboxMessage, Report, ReportEvent, ReportStatus
+from portal.mail.models import OutboxMessage
+from portal.reports.models import Report, ReportEvent, ReportStatus
 
 # Keys of event details that can hold free text or personal data.
 FREE_TEXT_KEYS = ("text", "summary", "body", "subject", "reason", "explanation")
@@ -52,7 +53,7 @@ def anonymise(report, *, by=None, kind="anonymised"):
         .values(recipient=REMOVED, subject=REMOVED, body_text="", body_html=None)
     )
     report.anonymised_at = now_utc()
-    from portal.workflow import record_event
+    from portal.reports.workflow import record_event
 
     record_event(report, kind, by)
     db.session.flush()

@@ -4,9 +4,9 @@ import enum
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
 from portal.extensions import db
-from portal.models import Report, ReportStatus
+from portal.reports.models import Report, ReportStatus
 
 VALID_DAYS = 30
 SALT = "meldpunt-satisfaction"
@@ -52,7 +52,7 @@ def record_grade(report, grade, comment):
     """Store the grade once; a conditional UPDATE, so two answers sent at once cannot both count."""
     from sqlalchemy import update
 
-    from portal.workflow import record_event
+    from portal.reports.workflow import record_event
 
     result = db.session.execute(
         update(Report)

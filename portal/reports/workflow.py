@@ -9,11 +9,12 @@ from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 
-from portal import deadlines, followup
-from portal.clock import local_date, now_utc
+from portal.calendar import deadlines
+from portal.calendar.clock import local_date, now_utc
 from portal.extensions import db
-from portal.models import Channel, Outcome, ReportEvent, ReportStatus
-from portal.outbox import external_url, queue_mail
+from portal.mail.outbox import external_url, queue_mail
+from portal.reports import followup
+from portal.reports.models import Channel, Outcome, ReportEvent, ReportStatus
 
 S = ReportStatus
 OPEN = (S.NEW, S.ASSIGNED, S.CONTACTED)
@@ -131,7 +132,7 @@ def close(report, *, outcome: Outcome, causes, summary, by):
                  before=before, after={"status": "closed"})
     db.session.flush()
     if report.email:
-        from portal.satisfaction import make_token
+        from portal.reports.satisfaction import make_token
 
         queue_mail(report.email, "closed", report.language, report=report,
                    status_url=external_url("portal.status", code=report.reference),

@@ -1,7 +1,8 @@
 """Who may see and do what: every staff view starts from reports_visible_to(user)."""
 from sqlalchemy import select
 
-from portal.models import Report, Role, team_members
+from portal.reports.models import Report
+from portal.staff.models import Role, team_members
 
 READ_ALL = (Role.KCC, Role.MANAGER, Role.ADMIN)
 # Managers read everything and change nothing.

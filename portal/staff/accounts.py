@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.clock import now_utc
+from portal.calendar.clock import now_utc
 from portal.extensions import db
-from portal.models import Role, Team, User
+from portal.staff.models import Role, Team, User
 
 MIN_PASSWORD_LENGTH = 12
 RECOVERY_CODE_COUNT = 10

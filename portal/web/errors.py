@@ -16,9 +16,9 @@ def handle_http_error(error):
 def handle_csrf_error(error):
     # An expired or missing token on the report form: show the form again with what was typed.
     if request.endpoint == "portal.report_form":
-        from portal.forms import ReportForm
         from portal.i18n import current_language
-        from portal.views import active_categories
+        from portal.web.forms import ReportForm
+        from portal.web.views import active_categories
 
         categories = active_categories()
         form = ReportForm(categories=categories, language=current_language())

@@ -5,7 +5,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from portal.report_fields import CharacterCount, ChoiceField, PlainText, ReportFields
+from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields
 
 
 class ReportForm(ReportFields):

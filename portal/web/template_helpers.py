@@ -2,7 +2,7 @@
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
-from portal.clock import local_date, local_today, to_local
+from portal.calendar.clock import local_date, local_today, to_local
 
 
 def local_datetime(moment, format="medium"):

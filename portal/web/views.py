@@ -4,12 +4,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, limiter
-from portal.forms import GradeForm, ReportForm
 from portal.i18n import current_language
-from portal.intake import find_by_reference, receive_report
-from portal.models import Category
-from portal.references import new_reference, normalise
-from portal.satisfaction import TokenProblem, record_grade, report_for_token
+from portal.reference.models import Category
+from portal.reports.intake import find_by_reference, receive_report
+from portal.reports.references import new_reference, normalise
+from portal.reports.satisfaction import TokenProblem, record_grade, report_for_token
+from portal.web.forms import GradeForm, ReportForm
 
 bp = Blueprint("portal", __name__)
 

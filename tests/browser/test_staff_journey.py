@@ -8,10 +8,10 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from portal import workflow
-from portal.clock import LOCAL_ZONE, local_today, now_utc
+from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc
 from portal.labels import EVENT_LABELS
 from portal.models import Cause, ClosingDay, OutboxMessage, Outcome, Report, ReportStatus
+from portal.reports import workflow
 from tests.browser.keyboard import active, choose_radio, focus_matches, tab_to
 from tests.conftest import STAFF_PASSWORD
 

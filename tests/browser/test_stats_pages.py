@@ -3,8 +3,8 @@ and quarter views, in Dutch and in English; screenshots of each, and of the quar
 in test-output/screenshots/."""
 import pytest
 
-from portal import stats
-from portal.demo import generate_reports
+from portal.figures import service_report as stats
+from portal.operations.demo import generate_reports
 from tests.browser.conftest import file_name, output_dir
 from tests.conftest import STAFF_PASSWORD
 

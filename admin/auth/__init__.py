@@ -1,0 +1,1 @@
+"""Log-in, two-factor log-in and log-out of staff."""

@@ -1,0 +1,1 @@
+"""The figures pages, their downloads and the targets."""

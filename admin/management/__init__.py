@@ -1,0 +1,1 @@
+"""Management by admins: staff accounts and reference data."""

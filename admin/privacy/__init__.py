@@ -1,0 +1,1 @@
+"""Requests about personal data (AVG)."""

@@ -1,0 +1,1 @@
+"""The queues of reports for the KCC and for teams."""

@@ -1,0 +1,1 @@
+"""The calendar: one clock (UTC stored, Amsterdam shown) and terms in working days."""

@@ -1,0 +1,1 @@
+"""The figures for the service report: periods, queries, targets, exports and charts."""

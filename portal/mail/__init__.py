@@ -1,0 +1,1 @@
+"""E-mail: the outbox, the one way mail leaves Meldpunt."""

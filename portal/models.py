@@ -1,0 +1,24 @@
+"""Every model, gathered so that the metadata (and Alembic) sees them all; each lives with its domain."""
+from portal.calendar.models import ClosingDay
+from portal.figures.models import Target, TargetDirection
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.operations.models import JobRun
+from portal.reference.models import Category, Cause, StandardText
+from portal.reports.models import (
+    OPEN_CONDITION,
+    OPEN_STATUSES,
+    Channel,
+    ContactPreference,
+    Outcome,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    report_causes,
+)
+from portal.staff.models import Role, StaffAction, Team, User, team_members
+
+__all__ = [
+    "OPEN_CONDITION", "OPEN_STATUSES", "Category", "Cause", "Channel", "ClosingDay", "ContactPreference", "JobRun",
+    "OutboxMessage", "OutboxStatus", "Outcome", "Report", "ReportEvent", "ReportStatus", "Role", "StaffAction",
+    "StandardText", "Target", "TargetDirection", "Team", "User", "report_causes", "team_members",
+]

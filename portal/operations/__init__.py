@@ -1,0 +1,1 @@
+"""Running Meldpunt: scheduled jobs, commands, demo data and bulk inserts."""

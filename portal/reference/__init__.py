@@ -1,0 +1,1 @@
+"""Reference data admins keep: categories and their terms, causes, standard texts."""

@@ -1,0 +1,1 @@
+"""A report's life: intake, workflow and history, follow-up, queues, the grade and retention."""
