@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from admin.blueprint import bp
 from admin.flashing import flash_text
 from admin.reports.forms import CodeForm, EnrolForm, LoginForm
+from portal.contact_details import normalise_email
 from portal.extensions import db, limiter
 from portal.staff import accounts
 from portal.staff.accounts import AccountError
@@ -18,7 +19,7 @@ PENDING_SECONDS = 300
 
 
 def _account_key():
-    return "login:" + accounts.normalise_email(request.form.get("email"))
+    return "login:" + normalise_email(request.form.get("email"))
 
 
 def _pending_key():

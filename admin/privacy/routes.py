@@ -21,7 +21,7 @@ class PersonForm(FlaskForm):
         csrf = False  # a search changes nothing
 
     email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
-    phone = StringField(_l("Phone number, as stored (e.g. +31612345678)"), validators=[Optional(), Length(max=32)])
+    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=32)])
 
 
 class PersonActionForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.calendar.deadlines import is_working_day
 from portal.calendar.models import ClosingDay
+from portal.contact_details import normalise_email
 from portal.extensions import db
 from portal.reference.models import Category, Cause, StandardText
 from portal.staff import accounts
@@ -261,5 +262,5 @@ def set_standard_text_active(text, *, active):
 
 
 def user_by_email_exists(email):
-    email = accounts.normalise_email(email)
+    email = normalise_email(email)
     return db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None

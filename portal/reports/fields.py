@@ -4,8 +4,6 @@ Field names as CONTRACT.md gives them; messages at B1 level in the person's lang
 """
 from datetime import date
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
@@ -13,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from portal.calendar.clock import local_today
+from portal.contact_details import InvalidContactDetail, valid_email, valid_phone
 from portal.labels import CONTACT_PREFERENCE_LABELS
 from portal.reports.intake import ReportDetails
 from portal.reports.models import ContactPreference
@@ -85,12 +84,9 @@ def _phone_number(form, field):
     if not field.data:
         return
     try:
-        number = phonenumbers.parse(field.data, "NL")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_l("Fill in a phone number we can call, for example 06 12345678."))
-    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        field.data = valid_phone(field.data)
+    except InvalidContactDetail:
+        raise ValidationError(_l("Fill in a phone number we can call, for example 06 12345678.")) from None
 
 
 def email_address(form, field):
@@ -98,8 +94,8 @@ def email_address(form, field):
     if not field.data:
         return
     try:
-        field.data = validate_email(field.data, check_deliverability=False).normalized
-    except EmailNotValidError:
+        field.data = valid_email(field.data)
+    except InvalidContactDetail:
         raise ValidationError(_l("Fill in an e-mail address like name@example.nl.")) from None
 
 

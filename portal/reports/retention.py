@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from portal.calendar.clock import now_utc
+from portal.contact_details import normalise_email, normalise_phone
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.reports.models import Report, ReportEvent, ReportStatus
@@ -76,9 +77,9 @@ def reports_of_person(*, email=None, phone=None):
     """Every report with this e-mail address or phone number (a subject access request)."""
     conditions = []
     if email:
-        conditions.append(Report.email == email.strip().lower())
+        conditions.append(Report.email == normalise_email(email))
     if phone:
-        conditions.append(Report.phone == phone)
+        conditions.append(Report.phone == normalise_phone(phone))
     if not conditions:
         return []
     return db.session.scalars(select(Report).where(or_(*conditions)).order_by(Report.received_at)).all()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.calendar.clock import now_utc
+from portal.contact_details import normalise_email
 from portal.extensions import db
 from portal.staff.models import Role, Team, User
 
@@ -53,10 +54,6 @@ def password_problems(password, *, email="", name=""):
     ):
         problems.append(_l("Do not use your name or e-mail address in your password."))
     return problems
-
-
-def normalise_email(email):
-    return (email or "").strip().lower()
 
 
 def set_password(user, password):
