@@ -8,7 +8,7 @@ from flask_login import current_user, logout_user
 
 from admin.flashing import flash_text
 from portal.extensions import db, login_manager
-from portal.staff.models import Role, User
+from portal.staff.models import User
 
 # Endpoints reachable without being logged in.
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code", "admin.enrol_two_factor"}
@@ -30,9 +30,9 @@ login_manager.login_view = "admin.login"
 login_manager.login_message = _l("Log in to continue.")
 
 
-def role_required(*roles):
-    """Allow only these roles; every other logged-in user gets 403."""
-    allowed = {Role(role) for role in roles}
+def role_required(roles):
+    """Allow only these roles (a group from portal.staff.access); every other logged-in user gets 403."""
+    allowed = frozenset(roles)
 
     def decorator(view):
         @wraps(view)

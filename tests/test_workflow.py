@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.calendar.clock import LOCAL_ZONE, now_utc
 from portal.models import Category, Cause, OutboxMessage, ReportEvent, ReportStatus, StandardText
-from portal.reports import workflow
+from portal.reference import placeholders
 from tests.conftest import csrf_token_from
 
 
@@ -148,7 +148,7 @@ def test_a_message_from_a_standard_text_fills_the_placeholders_and_goes_through_
     assert f"Uw melding {report.reference}: wij bellen u terug" in page
     assert "Beste Anna," in page
     text = db.session.scalar(select(StandardText).where(StandardText.code == "callback_apology"))
-    body = workflow.fill_placeholders(text.body_nl, report, "nl") + "\n\nAangepast door de medewerker."
+    body = placeholders.fill(text.body_nl, report, "nl") + "\n\nAangepast door de medewerker."
     response = act(client, report, "message", **{"message-subject": "Over uw melding", "message-body": body})
     assert response.status_code == 303
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "message"))
@@ -160,7 +160,7 @@ def test_a_message_from_a_standard_text_fills_the_placeholders_and_goes_through_
 
 def test_placeholders_cannot_reach_python_attributes(desk):
     report = desk["report"]
-    assert workflow.fill_placeholders("{reference.__class__} {unknown} {name}", report, "nl") == (
+    assert placeholders.fill("{reference.__class__} {unknown} {name}", report, "nl") == (
         "{reference.__class__} {unknown} Anna")
 
 

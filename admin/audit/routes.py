@@ -10,6 +10,7 @@ from sqlalchemy import select
 from admin.blueprint import bp
 from admin.guards import role_required
 from portal.extensions import db
+from portal.staff.access import ADMINS
 from portal.staff.models import StaffAction
 
 # Values never written down: secrets, and personal data that an erasure must be able to remove.
@@ -53,7 +54,7 @@ def record_staff_action(response):
 
 
 @bp.get("/manage/staff-actions")
-@role_required("admin")
+@role_required(ADMINS)
 def staff_actions():
     actions = db.session.scalars(select(StaffAction).order_by(StaffAction.id.desc()).limit(200)).all()
     return render_template("admin/manage/staff_actions.html", actions=actions)

@@ -11,11 +11,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from admin.blueprint import bp
-from admin.figures.routes import READERS, period_from_query, team_from_request
+from admin.figures.routes import period_from_query, team_from_request
 from admin.guards import role_required
 from portal.figures import export as stats_export
 from portal.figures import service_report as stats
 from portal.figures.service_report import COUNT, DAYS, GRADE, SHARE
+from portal.staff.access import FIGURE_READERS
 
 NUMBER_FORMATS = {SHARE: "0.0%", DAYS: "0.0", GRADE: "0.0", COUNT: "0"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,25 +48,25 @@ def _xlsx(kind):
 
 
 @bp.get("/stats/monthly.csv", endpoint="stats_monthly_csv")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def monthly_csv():
     return _csv(stats.MONTH)
 
 
 @bp.get("/stats/monthly.xlsx", endpoint="stats_monthly_xlsx")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def monthly_xlsx():
     return _xlsx(stats.MONTH)
 
 
 @bp.get("/stats/quarterly.csv", endpoint="stats_quarterly_csv")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def quarterly_csv():
     return _csv(stats.QUARTER)
 
 
 @bp.get("/stats/quarterly.xlsx", endpoint="stats_quarterly_xlsx")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def quarterly_xlsx():
     return _xlsx(stats.QUARTER)
 

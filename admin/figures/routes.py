@@ -19,9 +19,10 @@ from portal.extensions import db
 from portal.figures import charts
 from portal.figures import service_report as stats
 from portal.figures.models import TargetDirection
+from portal.staff.access import ADMINS, FIGURE_READERS
 from portal.staff.models import Team
+from portal.staff.teams import team_by_code
 
-READERS = ("manager", "admin")
 PERIOD_ENDPOINTS = {stats.MONTH: "admin.stats_month", stats.QUARTER: "admin.stats_quarter"}
 
 
@@ -39,7 +40,7 @@ def team_from_request():
     code = (request.args.get("team") or "").strip()
     if not code:
         return None
-    team = db.session.scalar(select(Team).where(Team.code == code.upper()))
+    team = team_by_code(code)
     if team is None:
         # gettext, not lazy_gettext: a LazyString counts as markup in Jinja and would not escape the code typed.
         abort(not_found(gettext("There is no team with the code %(code)s.", code=code)))
@@ -103,7 +104,7 @@ def _period_page(kind, text):
 
 
 @bp.get("/stats", endpoint="stats_home")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def stats_home():
     team = team_from_request()
     month = stats.Period.last_complete(stats.MONTH)
@@ -111,13 +112,13 @@ def stats_home():
 
 
 @bp.get("/stats/month/<month>", endpoint="stats_month")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def stats_month(month):
     return _period_page(stats.MONTH, month)
 
 
 @bp.get("/stats/quarter/<quarter>", endpoint="stats_quarter")
-@role_required(*READERS)
+@role_required(FIGURE_READERS)
 def stats_quarter(quarter):
     return _period_page(stats.QUARTER, quarter)
 
@@ -167,7 +168,7 @@ def targets_form(levels):
 
 
 @bp.route("/stats/targets", methods=["GET", "POST"], endpoint="stats_targets")
-@role_required("admin")
+@role_required(ADMINS)
 def stats_targets():
     levels = stats.targets()
     form = targets_form(levels)

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from admin.flashing import flash_text
 from portal.extensions import db
 
-ADMIN = "admin"
 NOT_FOUND = {
     "User": (".manage_staff", _l("This staff account was not found. The link may be out of date.")),
     "Team": (".manage_teams", _l("This team was not found. The link may be out of date.")),

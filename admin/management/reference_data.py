@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from admin.blueprint import bp
 from admin.flashing import flash_text
 from admin.guards import role_required
-from admin.management.common import ADMIN, done, fields_of, first_error, get_or_back, refuse, render
+from admin.management.common import done, fields_of, first_error, get_or_back, refuse, render
 from admin.management.forms import (
     ButtonForm,
     CategoryForm,
@@ -25,18 +25,21 @@ from admin.management.forms import (
     TeamCreateForm,
     TeamEditForm,
 )
+from portal.calendar import closing_days
 from portal.calendar.clock import local_today
 from portal.calendar.models import ClosingDay
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.reference import management
-from portal.reference.management import ManagementError
+from portal.reference import management, placeholders
 from portal.reference.models import Category, Cause, StandardText
+from portal.refusals import ManagementError
+from portal.staff.access import ADMINS
 from portal.staff.models import Team
+from portal.staff.teams import assignable_teams, create_team, set_team_active, team_by_code, update_team
 
 
 @bp.get("/manage")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_home():
     return render_template("admin/manage/home.html")
 
@@ -49,37 +52,37 @@ def _teams_page(status=200):
 
 
 @bp.get("/manage/teams")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_teams():
     return _teams_page()
 
 
 @bp.route("/manage/teams/new", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_team_new():
     form = TeamCreateForm()
     if not form.validate_on_submit():
         return render("admin/manage/team_form.html", form=form, team=None)
     try:
-        team = management.create_team(**fields_of(form, "code", "name", "email"))
+        team = create_team(**fields_of(form, "code", "name", "email"))
     except ManagementError as error:
         return render("admin/manage/team_form.html", refuse(form, error), form=form, team=None)
     return done(_l("Team %(code)s created.", code=team.code), ".manage_teams")
 
 
 @bp.route("/manage/teams/<int:team_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_team_edit(team_id):
     team = get_or_back(Team, team_id)
     form = TeamEditForm(obj=team) if request.method == "GET" else TeamEditForm()
     if not form.validate_on_submit():
         return render("admin/manage/team_form.html", form=form, team=team)
-    management.update_team(team, **fields_of(form, "name", "email"))
+    update_team(team, **fields_of(form, "name", "email"))
     return done(_l("Team %(code)s saved.", code=team.code), ".manage_teams")
 
 
 @bp.post("/manage/teams/<int:team_id>/active")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_team_active(team_id):
     team = get_or_back(Team, team_id)
     form = SetActiveForm()
@@ -87,7 +90,7 @@ def manage_team_active(team_id):
         flash_text(first_error(form), "error")
         return _teams_page(422)
     try:
-        management.set_team_active(team, active=form.wanted)
+        set_team_active(team, active=form.wanted)
     except ManagementError as error:
         return _teams_page(refuse(form, error))
     if form.wanted:
@@ -101,19 +104,19 @@ def manage_team_active(team_id):
 # Categories
 
 def _default_team_choices(category):
-    teams = management.assignable_teams([category.default_team] if category.default_team else [])
+    teams = assignable_teams([category.default_team] if category.default_team else [])
     return [SelectChoice("", _l("No default team"))] + [SelectChoice(t.code, t.name) for t in teams]
 
 
 @bp.get("/manage/categories")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_categories():
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
     return render_template("admin/manage/categories.html", categories=categories)
 
 
 @bp.route("/manage/categories/<int:category_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_category_edit(category_id):
     category = get_or_back(Category, category_id)
     form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
@@ -122,7 +125,7 @@ def manage_category_edit(category_id):
         form.default_team.data = category.default_team.code if category.default_team else ""
     if not form.validate_on_submit():
         return render("admin/manage/category_form.html", form=form, category=category)
-    default_team = db.session.scalar(select(Team).where(Team.code == form.default_team.data))
+    default_team = team_by_code(form.default_team.data)
     try:
         management.update_category(
             category, default_team=default_team,
@@ -144,13 +147,13 @@ def _closing_days_page(form, status=None):
 
 
 @bp.route("/manage/closing-days", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_closing_days():
     form = ClosingDayForm()
     if not form.validate_on_submit():
         return _closing_days_page(form)
     try:
-        closing_day = management.add_closing_day(**fields_of(form, "day", "description"))
+        closing_day = closing_days.add_closing_day(**fields_of(form, "day", "description"))
     except ManagementError as error:
         return _closing_days_page(form, refuse(form, error))
     return done(_l("%(date)s added as a closing day.", date=format_date(closing_day.day, "long")),
@@ -158,7 +161,7 @@ def manage_closing_days():
 
 
 @bp.post("/manage/closing-days/<int:closing_day_id>/remove")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_closing_day_remove(closing_day_id):
     if not ButtonForm().validate_on_submit():
         abort(400)
@@ -168,7 +171,7 @@ def manage_closing_day_remove(closing_day_id):
         flash_text(_l("This closing day was already removed."), "info")
         return redirect(url_for(".manage_closing_days"), 303)
     day = closing_day.day
-    management.remove_closing_day(closing_day)
+    closing_days.remove_closing_day(closing_day)
     return done(_l("%(date)s is no longer a closing day.", date=format_date(day, "long")), ".manage_closing_days")
 
 
@@ -180,13 +183,13 @@ def _causes_page(status=200):
 
 
 @bp.get("/manage/causes")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_causes():
     return _causes_page()
 
 
 @bp.route("/manage/causes/new", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_cause_new():
     form = CauseCreateForm()
     if not form.validate_on_submit():
@@ -199,7 +202,7 @@ def manage_cause_new():
 
 
 @bp.route("/manage/causes/<int:cause_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_cause_edit(cause_id):
     cause = get_or_back(Cause, cause_id)
     form = CauseEditForm(obj=cause) if request.method == "GET" else CauseEditForm()
@@ -210,7 +213,7 @@ def manage_cause_edit(cause_id):
 
 
 @bp.post("/manage/causes/<int:cause_id>/active")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_cause_active(cause_id):
     cause = get_or_back(Cause, cause_id)
     form = SetActiveForm()
@@ -230,15 +233,6 @@ def manage_cause_active(cause_id):
 # Standard texts
 
 TEXT_FIELDS = ("title", "subject_nl", "subject_en", "body_nl", "body_en")
-PLACEHOLDER_MEANINGS = {
-    "reference": _l("the reference of the report"),
-    "name": _l("the name of the resident, or \"resident\" when there is none"),
-    "received_date": _l("the date the report was received"),
-    "first_contact_due": _l("the last day for first contact"),
-    "closing_due": _l("the last day for closing the report"),
-    "municipality": _l("the name of the municipality"),
-    "phone": _l("the phone number of the municipality"),
-}
 
 
 def _texts_page(status=200):
@@ -248,17 +242,17 @@ def _texts_page(status=200):
 
 def _text_form_page(form, text, status=None):
     return render("admin/manage/text_form.html", status, form=form, text=text,
-                  placeholders=[(name, PLACEHOLDER_MEANINGS.get(name, "")) for name in management.PLACEHOLDERS])
+                  placeholders=list(placeholders.MEANINGS.items()))
 
 
 @bp.get("/manage/texts")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_texts():
     return _texts_page()
 
 
 @bp.route("/manage/texts/new", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_text_new():
     form = StandardTextCreateForm()
     if not form.validate_on_submit():
@@ -271,7 +265,7 @@ def manage_text_new():
 
 
 @bp.route("/manage/texts/<int:text_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_text_edit(text_id):
     text = get_or_back(StandardText, text_id)
     form = StandardTextEditForm(obj=text) if request.method == "GET" else StandardTextEditForm()
@@ -285,7 +279,7 @@ def manage_text_edit(text_id):
 
 
 @bp.post("/manage/texts/<int:text_id>/active")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_text_active(text_id):
     text = get_or_back(StandardText, text_id)
     form = SetActiveForm()

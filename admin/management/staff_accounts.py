@@ -9,19 +9,20 @@ from wtforms.fields.choices import SelectChoice
 from admin.blueprint import bp
 from admin.flashing import flash_text
 from admin.guards import role_required
-from admin.management.common import ADMIN, done, first_error, get_or_back, refuse, render
+from admin.management.common import done, first_error, get_or_back, refuse, render
 from admin.management.forms import ButtonForm, PasswordResetForm, SetActiveForm, StaffAccessForm, StaffCreateForm
 from portal.extensions import db
-from portal.reference import management
-from portal.reference.management import ManagementError
-from portal.staff import accounts
+from portal.refusals import ManagementError
+from portal.staff import accounts, people
+from portal.staff.access import ADMINS
 from portal.staff.accounts import AccountError
 from portal.staff.models import Role, User
+from portal.staff.teams import assignable_teams
 
 
 def _offer_teams(form, current=()):
     """Active teams as checkboxes, plus inactive ones the account is still in, so that nothing changes unseen."""
-    teams = management.assignable_teams(current)
+    teams = assignable_teams(current)
     form.teams.choices = [
         SelectChoice(team.code, team.name if team.active else str(_l("%(name)s (inactive)", name=team.name)))
         for team in teams
@@ -36,7 +37,7 @@ def _chosen(form, teams):
 
 def _field_of_account_error(form):
     # accounts.create_user says what is wrong but not where; the state of the form tells which field it is.
-    if management.user_by_email_exists(form.email.data):
+    if people.user_by_email_exists(form.email.data):
         return "email"
     if form.role.data == Role.TEAM.value and not form.teams.data:
         return "teams"
@@ -44,7 +45,7 @@ def _field_of_account_error(form):
 
 
 @bp.get("/manage/staff")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff():
     users = db.session.scalars(
         select(User).options(selectinload(User.teams)).order_by(User.active.desc(), User.name)
@@ -53,7 +54,7 @@ def manage_staff():
 
 
 @bp.route("/manage/staff/new", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_new():
     form = StaffCreateForm()
     teams = _offer_teams(form)
@@ -84,13 +85,13 @@ def _detail_page(user, posted=None, status=200):
 
 
 @bp.get("/manage/staff/<int:user_id>")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_detail(user_id):
     return _detail_page(get_or_back(User, user_id))
 
 
 @bp.post("/manage/staff/<int:user_id>/access")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_access(user_id):
     user = get_or_back(User, user_id)
     form = StaffAccessForm()
@@ -98,7 +99,7 @@ def manage_staff_access(user_id):
     if not form.validate_on_submit():
         return _detail_page(user, ("access", form), 422)
     try:
-        management.change_access(user, role=form.role.data, teams=_chosen(form, teams), by=current_user)
+        people.change_access(user, role=form.role.data, teams=_chosen(form, teams), by=current_user)
     except ManagementError as error:
         status = refuse(form, error)
         return _detail_page(user, ("access", form), status)
@@ -106,14 +107,14 @@ def manage_staff_access(user_id):
 
 
 @bp.post("/manage/staff/<int:user_id>/password")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_password(user_id):
     user = get_or_back(User, user_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
         return _detail_page(user, ("password", form), 422)
     try:
-        management.reset_password(user, password=form.password.data, by=current_user)
+        people.reset_password(user, password=form.password.data, by=current_user)
     except ManagementError as error:
         status = refuse(form, error)
         return _detail_page(user, ("password", form), status)
@@ -123,13 +124,13 @@ def manage_staff_password(user_id):
 
 
 @bp.post("/manage/staff/<int:user_id>/two-factor")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_two_factor(user_id):
     user = get_or_back(User, user_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        management.reset_two_factor(user, by=current_user)
+        people.reset_two_factor(user, by=current_user)
     except ManagementError as error:
         return _detail_page(user, status=refuse(ButtonForm(formdata=None), error))
     return done(_l("Two-factor log-in of %(name)s is switched off and every session of the account has ended. "
@@ -138,7 +139,7 @@ def manage_staff_two_factor(user_id):
 
 
 @bp.post("/manage/staff/<int:user_id>/active")
-@role_required(ADMIN)
+@role_required(ADMINS)
 def manage_staff_active(user_id):
     user = get_or_back(User, user_id)
     form = SetActiveForm()
@@ -146,7 +147,7 @@ def manage_staff_active(user_id):
         flash_text(first_error(form), "error")
         return _detail_page(user, status=422)
     try:
-        management.set_user_active(user, active=form.wanted, by=current_user)
+        people.set_user_active(user, active=form.wanted, by=current_user)
     except ManagementError as error:
         return _detail_page(user, status=refuse(form, error))
     if form.wanted:

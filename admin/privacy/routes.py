@@ -13,7 +13,8 @@ from admin.flashing import flash_text
 from admin.guards import role_required
 from portal.extensions import db
 from portal.reports import retention
-from portal.reports.workflow import record_event
+from portal.reports.history import record_event
+from portal.staff.access import ADMINS
 
 
 class PersonForm(FlaskForm):
@@ -36,7 +37,7 @@ def _found(email, phone):
 
 
 @bp.get("/privacy")
-@role_required("admin")
+@role_required(ADMINS)
 def privacy():
     form = PersonForm(request.args)
     reports = _found(form.email.data, form.phone.data) if form.validate() else []
@@ -46,7 +47,7 @@ def privacy():
 
 
 @bp.post("/privacy/export")
-@role_required("admin")
+@role_required(ADMINS)
 def privacy_export():
     form = PersonActionForm()
     reports = _found(form.email.data, form.phone.data)
@@ -65,7 +66,7 @@ def privacy_export():
 
 
 @bp.post("/privacy/erase")
-@role_required("admin")
+@role_required(ADMINS)
 def privacy_erase():
     form = PersonActionForm()
     reports = _found(form.email.data, form.phone.data)

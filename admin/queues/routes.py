@@ -14,8 +14,8 @@ from portal.i18n import current_language
 from portal.labels import CHANNEL_LABELS, STATUS_LABELS
 from portal.reference.models import Category
 from portal.reports import queue
-from portal.reports.models import ReportStatus
-from portal.reports.workflow import OPEN
+from portal.reports.models import OPEN_STATUSES, ReportStatus
+from portal.staff.access import READ_ALL, TEAM_QUEUE_ROLES
 from portal.staff.models import Team
 
 
@@ -51,7 +51,7 @@ def _filters_from(form, **extra):
     elif status in {s.value for s in ReportStatus}:
         statuses = (ReportStatus(status),)
     else:
-        statuses = OPEN
+        statuses = OPEN_STATUSES
     return queue.QueueFilters(
         statuses=statuses,
         category=form.category.data or None,
@@ -81,13 +81,13 @@ def _render_queue(title, endpoint, **extra):
 
 
 @bp.get("/queue", endpoint="queue")
-@role_required("kcc", "manager", "admin")
+@role_required(READ_ALL)
 def all_reports():
     return _render_queue(_l("All reports"), "admin.queue")
 
 
 @bp.get("/team")
-@role_required("team", "admin", "kcc")
+@role_required(TEAM_QUEUE_ROLES)
 def team_queue():
     team_ids = tuple(team.id for team in current_user.teams) or (-1,)
     return _render_queue(_l("My team's reports"), "admin.team_queue", team_ids=team_ids)

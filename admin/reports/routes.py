@@ -22,21 +22,20 @@ from admin.reports.forms import (
     ReopenForm,
     StaffReportForm,
 )
-from portal.calendar import deadlines
-from portal.calendar.clock import LOCAL_ZONE, as_utc, local_today, now_utc
+from portal.calendar.clock import LOCAL_ZONE, FutureMoment, as_utc, now_utc
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.reference import placeholders
 from portal.reference.models import Category, Cause, StandardText
 from portal.reports import followup, workflow
-from portal.reports.intake import receive_report
+from portal.reports.intake import register_on_behalf
 from portal.reports.models import Channel, Report
-from portal.reports.references import normalise
+from portal.reports.terms import term_states
 from portal.reports.workflow import TransitionNotAllowed
-from portal.staff.access import may_act, may_triage, reports_visible_to
+from portal.staff.access import ACTING_ROLES, TRIAGE_ROLES, reports_visible_to
 from portal.staff.models import Role, Team, User
-
-ACTING = ("kcc", "team", "admin")
-TRIAGE = ("kcc", "admin")
+from portal.staff.people import staff_member
+from portal.staff.teams import team_by_code
 
 
 def visible_report(report_id):
@@ -99,26 +98,19 @@ def _prefill_message(form, report, code, texts):
     if chosen is None:
         return
     form.standard_text.data = chosen.code
-    form.subject.data = workflow.fill_placeholders(chosen.subject(report.language), report, report.language)
-    form.body.data = workflow.fill_placeholders(chosen.body(report.language), report, report.language)
+    form.subject.data = placeholders.fill(chosen.subject(report.language), report, report.language)
+    form.body.data = placeholders.fill(chosen.body(report.language), report, report.language)
 
 
 def render_detail(report, *, posted=None, status=200, show_contact=False):
-    today = local_today()
     return render_template(
         "admin/report.html",
         report=report,
         forms=_action_forms(report, posted),
-        allowed=workflow.allowed_actions(report) if may_act(current_user) else set(),
-        may_triage=may_triage(current_user),
+        allowed=workflow.allowed_actions(report, current_user),
         show_contact=show_contact,
         follow_up=followup.summary(report),
-        days_left={
-            "first_contact": deadlines.working_days_between(today, report.first_contact_due)
-            - deadlines.working_days_between(report.first_contact_due, today),
-            "closing": deadlines.working_days_between(today, report.closing_due)
-            - deadlines.working_days_between(report.closing_due, today),
-        },
+        terms=term_states(report),
     ), status
 
 
@@ -128,7 +120,7 @@ def detail(report_id):
 
 
 @bp.get("/reports/<int:report_id>/contact")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def contact_details(report_id):
     report = visible_report(report_id)
     workflow.record_contact_details_viewed(report, by=current_user)
@@ -153,24 +145,21 @@ def _act(report, name, form, action):
 
 
 @bp.post("/reports/<int:report_id>/assign")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def assign(report_id):
     report = visible_report(report_id)
     form = AssignForm(prefix="assign")
 
     def run(form):
-        team = db.session.scalar(select(Team).where(Team.code == form.team.data, Team.active))
-        assignee = db.session.get(User, int(form.assignee.data)) if (form.assignee.data or "").isdigit() else None
-        if team is None:
-            raise TransitionNotAllowed(_l("Choose a team."))
-        workflow.assign(report, team=team, assignee=assignee, by=current_user)
+        team = team_by_code(form.team.data, active_only=True)
+        workflow.assign(report, team=team, assignee=staff_member(form.assignee.data), by=current_user)
         return _l("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
 
     return _act(report, "assign", form, run)
 
 
 @bp.post("/reports/<int:report_id>/category")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def change_category(report_id):
     report = visible_report(report_id)
     form = CategoryChangeForm(prefix="category")
@@ -184,7 +173,7 @@ def change_category(report_id):
 
 
 @bp.post("/reports/<int:report_id>/note")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def add_note(report_id):
     report = visible_report(report_id)
     form = NoteForm(prefix="note")
@@ -197,7 +186,7 @@ def add_note(report_id):
 
 
 @bp.post("/reports/<int:report_id>/message")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def send_message(report_id):
     report = visible_report(report_id)
     form = MessageForm(prefix="message")
@@ -214,7 +203,7 @@ def _as_utc_local(moment: datetime):
 
 
 @bp.post("/reports/<int:report_id>/first-contact")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def first_contact(report_id):
     report = visible_report(report_id)
     form = FirstContactForm(prefix="first_contact")
@@ -230,7 +219,7 @@ def first_contact(report_id):
 
 
 @bp.post("/reports/<int:report_id>/close")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def close(report_id):
     report = visible_report(report_id)
     form = CloseForm(prefix="close")
@@ -246,7 +235,7 @@ def close(report_id):
 
 
 @bp.post("/reports/<int:report_id>/extend")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def extend(report_id):
     report = visible_report(report_id)
     form = ExtendForm(prefix="extend")
@@ -259,7 +248,7 @@ def extend(report_id):
 
 
 @bp.post("/reports/<int:report_id>/reopen")
-@role_required(*ACTING)
+@role_required(ACTING_ROLES)
 def reopen(report_id):
     report = visible_report(report_id)
     form = ReopenForm(prefix="reopen")
@@ -272,27 +261,21 @@ def reopen(report_id):
 
 
 @bp.post("/reports/<int:report_id>/dismiss")
-@role_required(*TRIAGE)
+@role_required(TRIAGE_ROLES)
 def dismiss(report_id):
     report = visible_report(report_id)
     form = DismissForm(prefix="dismiss")
 
     def run(form):
-        duplicate_of = None
-        if form.reason.data == "duplicate":
-            duplicate_of = normalise(form.duplicate_of.data)
-            other = db.session.scalar(select(Report).where(Report.reference == duplicate_of)) if duplicate_of else None
-            if other is None or other.id == report.id:
-                raise TransitionNotAllowed(_l("Give the reference of the other report."))
-        workflow.dismiss(report, reason=f"{form.reason.data}: {form.explanation.data}", duplicate_of=duplicate_of,
-                         by=current_user)
+        workflow.dismiss(report, reason=form.reason.data, explanation=form.explanation.data,
+                         duplicate_reference=form.duplicate_of.data, by=current_user)
         return _l("Report %(ref)s marked as not a report.", ref=report.reference)
 
     return _act(report, "dismiss", form, run)
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])
-@role_required(*TRIAGE)
+@role_required(TRIAGE_ROLES)
 def register():
     """A report a resident made by phone, at the desk or by e-mail, registered by the KCC."""
     categories = _categories()
@@ -302,15 +285,14 @@ def register():
         return render_template("admin/register.html", form=form, categories=categories)
     if not form.validate_on_submit():
         return render_template("admin/register.html", form=form, categories=categories), 422
-    received_at = _as_utc_local(form.received_at.data)
-    if received_at > now_utc():
+    try:
+        report = register_on_behalf(
+            form.details(categories), language=current_language(), channel=Channel(form.channel.data),
+            received_at=_as_utc_local(form.received_at.data), by=current_user,
+        )
+    except FutureMoment:
         form.received_at.errors.append(_l("The contact cannot be in the future."))
         return render_template("admin/register.html", form=form, categories=categories), 422
-    report = receive_report(
-        form.details(categories), language=current_language(), channel=Channel(form.channel.data),
-        received_at=received_at,
-    )
-    workflow.record_event(report, "registered_by_staff", current_user, channel=form.channel.data)
     db.session.commit()
     flash_text(_l("Report %(ref)s registered.", ref=report.reference), "success")
     return redirect(url_for(".detail", report_id=report.id), 303)

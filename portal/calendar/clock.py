@@ -25,6 +25,17 @@ def local_date(moment):
     return to_local(moment).date()
 
 
+class FutureMoment(ValueError):
+    """A moment that has not happened yet was given as one that has."""
+
+
+def past_moment(moment, now=None):
+    """The moment, if it is not in the future; FutureMoment otherwise. Staff record what happened, never what will."""
+    if as_utc(moment) > (now or now_utc()):
+        raise FutureMoment(moment)
+    return moment
+
+
 def local_today():
     return local_date(now_utc())
 

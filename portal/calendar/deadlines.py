@@ -199,3 +199,14 @@ def working_days_between(start: date, end: date, *, closing_days: Iterable[date]
         return 0
     closed = _closing_days(start, end, closing_days)
     return WorkingCalendar(start, end, closed).working_days_between(start, end)
+
+
+def working_days_left(due: date, today: date, *, closing_days: Iterable[date] | None = None) -> int:
+    """Working days left until the last day of a term: 0 on that day itself, negative once it has passed.
+
+    A term is passed from the calendar day after its last day, also when that is a weekend: then it is one day
+    overdue (-1), never 0, so the number and the "overdue" mark always agree.
+    """
+    if today <= due:
+        return working_days_between(today, due, closing_days=closing_days)
+    return -max(working_days_between(due, today, closing_days=closing_days), 1)

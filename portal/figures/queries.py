@@ -25,9 +25,8 @@ from sqlalchemy import (
 
 from portal.database import UTCDateTime
 from portal.extensions import db
-from portal.reports.models import Report, ReportStatus, report_causes
+from portal.reports.models import OPEN_STATUSES, Report, ReportStatus, report_causes
 
-OPEN = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
 NOT_DISMISSED = Report.status != ReportStatus.DISMISSED
 # The working days each step took, written by portal.followup when the step happened.
 MEASURES = (("first_contact", Report.first_contact_working_days), ("closing", Report.closing_working_days))
@@ -72,7 +71,7 @@ def count_columns(c, today: date, cut_moment, cut_day, letter_category_id):
     over: the moment at which "open at the end of the period" is taken.
     """
     not_dismissed = c.status != ReportStatus.DISMISSED
-    is_open = c.status.in_(OPEN)
+    is_open = c.status.in_(OPEN_STATUSES)
     no_contact_at_cut = or_(c.first_contact_at.is_(None), c.first_contact_at >= cut_moment)
     open_at_cut = and_(
         not_dismissed, c.received_at < cut_moment, or_(c.closed_at.is_(None), c.closed_at >= cut_moment),

@@ -5,14 +5,18 @@ import sys
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import exists, select
 
+from portal.contact_details import InvalidContactDetail, valid_email
 from portal.extensions import db
 from portal.mail import outbox
 from portal.operations.demo import ensure_demo_staff, ensure_demo_teams, generate_reports
+from portal.refusals import ManagementError
 from portal.reports.models import Report
 from portal.staff import accounts
-from portal.staff.models import Role, Team
+from portal.staff.models import Role
+from portal.staff.teams import create_team, team_by_code, teams_by_code
 
 
 @click.command("seed-demo")
@@ -61,10 +65,10 @@ def users_create(email, name, role, team_codes, password_stdin):
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        teams = accounts.teams_by_code(team_codes) if team_codes else []
-        user = accounts.create_user(email=email, name=name, role=role, password=password, teams=teams)
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
+        found = teams_by_code(team_codes) if team_codes else []
+        user = accounts.create_user(email=email, name=name, role=role, password=password, teams=found)
+    except (accounts.AccountError, ManagementError) as error:
+        raise _refused(error) from None
     db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}.")
 
@@ -80,12 +84,22 @@ def teams_group():
 @click.option("--email", default=None)
 def teams_create(code, name, email):
     """Create a team."""
-    code = code.strip().upper()
-    if db.session.scalar(select(Team).where(Team.code == code)):
-        raise click.ClickException(f"A team with code {code} already exists.")
-    db.session.add(Team(code=code, name=name.strip(), email=email))
+    try:
+        address = valid_email(email) if email else None
+    except InvalidContactDetail:
+        raise click.BadParameter("give an e-mail address like team@example.nl", param_hint="--email") from None
+    try:
+        team = create_team(code=code, name=name, email=address)
+    except ManagementError as error:
+        raise _refused(error) from None
     db.session.commit()
-    click.echo(f"Created team {code}.")
+    click.echo(f"Created team {team.code}.")
+
+
+def _refused(error):
+    """A rule of the domain, broken on the command line: its own message, in English for the operator."""
+    with force_locale("en"):
+        return click.ClickException(str(getattr(error, "message", error)))
 
 
 @click.group("outbox")
@@ -178,7 +192,7 @@ def _print_figures(text, kind, team_code, output):
         raise click.BadParameter(f"give the {kind} as {example}", param_hint=f"--{kind}")
     team_id = None
     if team_code:
-        team = db.session.scalar(select(Team).where(Team.code == team_code.strip().upper()))
+        team = team_by_code(team_code)
         if team is None:
             raise click.BadParameter(f"there is no team with code {team_code}", param_hint="--team")
         team_id = team.id

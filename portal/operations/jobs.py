@@ -22,8 +22,8 @@ from portal.mail import outbox
 from portal.mail.outbox import external_url, queue_mail
 from portal.operations.models import JobRun
 from portal.reports import retention
-from portal.reports.models import Report
-from portal.reports.workflow import OPEN, record_event
+from portal.reports.history import record_event
+from portal.reports.models import OPEN_STATUSES, Report
 from portal.staff.models import Role, Team, User
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def send_team_digests(today=None):
     for team in db.session.scalars(select(Team).where(Team.active, Team.email.isnot(None))):
         reports = db.session.scalars(
             select(Report)
-            .where(Report.team_id == team.id, Report.status.in_(OPEN), Report.next_due <= tomorrow)
+            .where(Report.team_id == team.id, Report.status.in_(OPEN_STATUSES), Report.next_due <= tomorrow)
             .order_by(Report.next_due, Report.id)
         ).all()
         if reports:
@@ -92,7 +92,7 @@ def escalate_passed_terms(today=None):
     escalated = 0
     for term, due, done, marker in ESCALATIONS:
         candidates = db.session.scalars(
-            select(Report.id).where(Report.status.in_(OPEN), due < today, done.is_(None), marker.is_(None))
+            select(Report.id).where(Report.status.in_(OPEN_STATUSES), due < today, done.is_(None), marker.is_(None))
         ).all()
         for report_id in candidates:
             claimed = db.session.execute(

@@ -5,11 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 
 from portal.calendar import deadlines
-from portal.calendar.clock import now_utc
+from portal.calendar.clock import now_utc, past_moment
 from portal.extensions import db
 from portal.mail.outbox import external_url, queue_mail
 from portal.reference.models import Category
-from portal.reports.models import Channel, ContactPreference, Report, ReportEvent, ReportStatus
+from portal.reports.history import record_event
+from portal.reports.models import Channel, ContactPreference, Report, ReportStatus
 from portal.reports.references import new_reference
 
 
@@ -60,14 +61,7 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
     )
     report.next_due = report.first_contact_due
     db.session.add(report)
-    db.session.add(
-        ReportEvent(
-            report=report,
-            created_at=received_at,
-            kind="received",
-            details={"channel": channel.value, "category": category.code},
-        )
-    )
+    record_event(report, "received", created_at=received_at, channel=channel.value, category=category.code)
     db.session.flush()
     if report.email:
         queue_mail(
@@ -77,6 +71,15 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
             report=report,
             status_url=external_url("portal.status", code=report.reference),
         )
+    return report
+
+
+def register_on_behalf(details: ReportDetails, *, language, channel, received_at, by):
+    """A report a resident made by phone, at the desk or by e-mail, registered by staff: when it came in is when
+    the terms start, so it cannot be in the future (FutureMoment)."""
+    report = receive_report(details, language=language, channel=channel, received_at=past_moment(received_at))
+    record_event(report, "registered_by_staff", by, channel=channel.value)
+    db.session.flush()
     return report
 
 

@@ -32,8 +32,10 @@ class ReportStatus(enum.Enum):
         return self in OPEN_STATUSES
 
 
+# The one definition of "open": waiting for the KCC, or with a team that has not closed it yet.
 OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.CONTACTED)
-OPEN_CONDITION = text("status IN ('new', 'assigned', 'contacted')")
+# The same as literal SQL, word for word the predicate of the partial indexes (SQLite uses one only then).
+OPEN_CONDITION = text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN_STATUSES) + ")")
 
 
 class Outcome(enum.Enum):

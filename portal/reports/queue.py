@@ -8,18 +8,17 @@ from sqlalchemy.orm import joinedload, load_only
 from portal.calendar.clock import local_today, start_of_local_day
 from portal.extensions import db
 from portal.reference.models import Category
-from portal.reports.models import OPEN_CONDITION, Channel, Report
+from portal.reports.models import OPEN_CONDITION, OPEN_STATUSES, Channel, Report
 from portal.reports.references import normalise
-from portal.reports.workflow import OPEN
 from portal.staff.access import reports_visible_to
-from portal.staff.models import Team
+from portal.staff.teams import team_id_by_code
 
 PAGE_SIZE = 50
 
 
 @dataclass
 class QueueFilters:
-    statuses: tuple = OPEN
+    statuses: tuple = OPEN_STATUSES
     category: str | None = None
     team: str | None = None  # a team code, or "none" for reports not yet sent to a team
     channel: str | None = None
@@ -36,7 +35,7 @@ def _escape_like(text):
 
 def filtered(user, filters: QueueFilters, today=None):
     today = today or local_today()
-    if set(filters.statuses) == set(OPEN):
+    if set(filters.statuses) == set(OPEN_STATUSES):
         # Word for word the predicate of the partial indexes: SQLite only uses one when it can see that.
         query = reports_visible_to(user).where(OPEN_CONDITION)
     else:
@@ -47,13 +46,13 @@ def filtered(user, filters: QueueFilters, today=None):
     if filters.team == "none":
         query = query.where(Report.team_id.is_(None))
     elif filters.team:
-        query = query.where(Report.team_id == select(Team.id).where(Team.code == filters.team).scalar_subquery())
+        query = query.where(Report.team_id == team_id_by_code(filters.team))
     if filters.team_ids:
         query = query.where(Report.team_id.in_(filters.team_ids))
     if filters.channel:
         query = query.where(Report.channel == Channel(filters.channel))
     if filters.overdue:
-        query = query.where(Report.next_due < today, Report.status.in_(OPEN))
+        query = query.where(Report.next_due < today, Report.status.in_(OPEN_STATUSES))
     if filters.received_from:
         query = query.where(Report.received_at >= start_of_local_day(filters.received_from))
     if filters.received_to:
@@ -102,7 +101,7 @@ def counts(user, filters: QueueFilters, today=None):
         db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all()
     )
     overdue = db.session.scalar(
-        select(func.count()).select_from(base).where(base.c.next_due < today, base.c.status.in_(OPEN))
+        select(func.count()).select_from(base).where(base.c.next_due < today, base.c.status.in_(OPEN_STATUSES))
     )
     return {"by_status": {status: by_status.get(status, 0) for status in filters.statuses}, "overdue": overdue}
 

@@ -14,6 +14,7 @@ from portal.calendar.clock import now_utc
 from portal.contact_details import normalise_email, normalise_phone
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.reports.history import record_event
 from portal.reports.models import Report, ReportEvent, ReportStatus
 
 # Keys of event details that can hold free text or personal data.
@@ -54,8 +55,6 @@ def anonymise(report, *, by=None, kind="anonymised"):
         .values(recipient=REMOVED, subject=REMOVED, body_text="", body_html=None)
     )
     report.anonymised_at = now_utc()
-    from portal.reports.workflow import record_event
-
     record_event(report, kind, by)
     db.session.flush()
 

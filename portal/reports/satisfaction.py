@@ -3,9 +3,11 @@ import enum
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 
 from portal.calendar.clock import now_utc
 from portal.extensions import db
+from portal.reports.history import record_event
 from portal.reports.models import Report, ReportStatus
 
 VALID_DAYS = 30
@@ -50,10 +52,6 @@ def report_for_token(token):
 
 def record_grade(report, grade, comment):
     """Store the grade once; a conditional UPDATE, so two answers sent at once cannot both count."""
-    from sqlalchemy import update
-
-    from portal.reports.workflow import record_event
-
     result = db.session.execute(
         update(Report)
         .where(Report.id == report.id, Report.grade.is_(None))

@@ -2,31 +2,32 @@
 
 Functions change the report, append the event and queue any e-mail, and flush; the caller commits once.
 """
-import re
 from datetime import timedelta
 
-from flask import current_app
-from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from portal.calendar import deadlines
-from portal.calendar.clock import local_date, now_utc
+from portal.calendar.clock import FutureMoment, now_utc, past_moment
 from portal.extensions import db
 from portal.mail.outbox import external_url, queue_mail
 from portal.reports import followup
-from portal.reports.models import Channel, Outcome, ReportEvent, ReportStatus
+from portal.reports.history import record_event
+from portal.reports.models import OPEN_STATUSES, Channel, Outcome, Report, ReportStatus
+from portal.reports.references import normalise as normalise_reference
+from portal.staff.access import may_act, may_triage
 
 S = ReportStatus
-OPEN = (S.NEW, S.ASSIGNED, S.CONTACTED)
 TRANSITIONS = {
-    "assign": OPEN,
-    "change_category": OPEN,
+    "assign": OPEN_STATUSES,
+    "change_category": OPEN_STATUSES,
     "record_first_contact": (S.ASSIGNED,),
     "close": (S.ASSIGNED, S.CONTACTED),
     "reopen": (S.CLOSED, S.DISMISSED),
-    "dismiss": OPEN,
-    "send_message": OPEN + (S.CLOSED,),
+    "dismiss": OPEN_STATUSES,
+    "send_message": OPEN_STATUSES + (S.CLOSED,),
     "extend": (S.ASSIGNED, S.CONTACTED),
+    "add_note": tuple(S),
 }
 # Awb 9:11 second paragraph: the term may be extended once, by at most four weeks.
 MAX_EXTENSION = timedelta(weeks=4)
@@ -36,8 +37,21 @@ class TransitionNotAllowed(ValueError):
     """This action cannot be done in the report's current state; the message says why."""
 
 
-def allowed_actions(report):
-    return {action for action, states in TRANSITIONS.items() if report.status in states}
+def allowed_actions(report, user):
+    """What this staff member may do with the report now: by their role, the report's state and its rules.
+
+    The page offers exactly these, and each action checks its own rule again when it is done.
+    """
+    if not may_act(user):
+        return set()
+    actions = {action for action, states in TRANSITIONS.items() if report.status in states}
+    if report.extended_at is not None:
+        actions.discard("extend")  # Awb 9:11: once only
+    if not report.email:
+        actions.discard("send_message")  # a message goes by e-mail
+    if not may_triage(user):
+        actions.discard("dismiss")
+    return actions
 
 
 def _require(report, action):
@@ -47,25 +61,19 @@ def _require(report, action):
         )
 
 
-def record_event(report, kind, by=None, **details):
-    event = ReportEvent(
-        report=report,
-        kind=kind,
-        actor_id=by.id if by else None,
-        actor=by.name if by else None,
-        details=details,
-        created_at=now_utc(),
-    )
-    db.session.add(event)
-    return event
-
-
 def _refresh_next_due(report):
     report.next_due = report.first_contact_due if report.first_contact_at is None else report.closing_due
 
 
 def assign(report, *, team, assignee=None, by):
+    """Send the report to a team, and to one of its members when given."""
     _require(report, "assign")
+    if team is None:
+        raise TransitionNotAllowed(_l("Choose a team."))
+    if assignee is not None and team not in assignee.teams:
+        # A person outside the team could not even open the report.
+        raise TransitionNotAllowed(_l("%(name)s is not a member of %(team)s. Choose someone from that team.",
+                                      name=assignee.name, team=team.name))
     before = {
         "team": report.team.code if report.team else None,
         "assignee": report.assignee.name if report.assignee else None,
@@ -104,8 +112,10 @@ def add_note(report, *, text, by):
 
 def record_first_contact(report, *, channel: Channel, at, summary, by):
     _require(report, "record_first_contact")
-    if at > now_utc():
-        raise TransitionNotAllowed(_l("The contact cannot be in the future."))
+    try:
+        past_moment(at)
+    except FutureMoment:
+        raise TransitionNotAllowed(_l("The contact cannot be in the future.")) from None
     if at < report.received_at:
         raise TransitionNotAllowed(_l("The contact cannot be before the report was received."))
     report.first_contact_at = at
@@ -178,8 +188,11 @@ def reopen(report, *, reason, by):
     db.session.flush()
 
 
-def dismiss(report, *, reason, duplicate_of=None, by):
+def dismiss(report, *, reason, explanation, duplicate_reference=None, by):
+    """Not a report (spam, a duplicate, another reason); a duplicate names the other report by its reference."""
     _require(report, "dismiss")
+    duplicate_of = _other_report_reference(report, duplicate_reference) if reason == "duplicate" else None
+    reason = f"{reason}: {explanation}"
     before = {"status": report.status.value}
     report.status = S.DISMISSED
     report.dismissal_reason = reason
@@ -189,28 +202,13 @@ def dismiss(report, *, reason, duplicate_of=None, by):
     db.session.flush()
 
 
-def placeholders(report, language):
-    """The values staff can use in a standard text: {reference}, {name}, dates, the municipality."""
-    config = current_app.config
-    with force_locale(language):
-        return {
-            "reference": report.reference,
-            "name": report.name or gettext("resident"),
-            "received_date": format_date(local_date(report.received_at), "long"),
-            "first_contact_due": format_date(report.first_contact_due, "long"),
-            "closing_due": format_date(report.closing_due, "long"),
-            "municipality": config["MUNICIPALITY_NAME"],
-            "phone": config["MUNICIPALITY_PHONE"],
-        }
-
-
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def fill_placeholders(text, report, language):
-    """Replace the known {placeholders}; anything else in braces stays as written (no str.format tricks)."""
-    values = placeholders(report, language)
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+def _other_report_reference(report, typed):
+    """The reference of another existing report, as the staff member typed it; refused otherwise."""
+    reference = normalise_reference(typed)
+    other = db.session.scalar(select(Report.id).where(Report.reference == reference)) if reference else None
+    if other is None or other == report.id:
+        raise TransitionNotAllowed(_l("Give the reference of the other report."))
+    return reference
 
 
 def send_message(report, *, subject, body, by):

@@ -1,13 +1,22 @@
-"""Who may see and do what: every staff view starts from reports_visible_to(user)."""
+"""Who may see and do what, in one place: the role groups, and reports_visible_to(user) that every staff view
+starts from, so that no query can show a report its user may not see."""
 from sqlalchemy import select
 
 from portal.reports.models import Report
 from portal.staff.models import Role, team_members
 
+# Every report, to read.
 READ_ALL = (Role.KCC, Role.MANAGER, Role.ADMIN)
-# Managers read everything and change nothing.
+# Changing reports; managers read everything and change nothing.
 ACTING_ROLES = (Role.KCC, Role.TEAM, Role.ADMIN)
+# Sending new reports to a team, registering reports on a resident's behalf, marking one as not a report.
 TRIAGE_ROLES = (Role.KCC, Role.ADMIN)
+# A queue of the reports of one's own teams.
+TEAM_QUEUE_ROLES = (Role.TEAM, Role.KCC, Role.ADMIN)
+# The service-report figures.
+FIGURE_READERS = (Role.MANAGER, Role.ADMIN)
+# People, reference data, personal-data requests and the record of staff actions.
+ADMINS = (Role.ADMIN,)
 
 
 def reports_visible_to(user):

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.calendar.clock import now_utc
 from portal.contact_details import normalise_email
 from portal.extensions import db
-from portal.staff.models import Role, Team, User
+from portal.staff.models import Role, User
 
 MIN_PASSWORD_LENGTH = 12
 RECOVERY_CODE_COUNT = 10
@@ -77,14 +77,6 @@ def create_user(*, email, name, role, password, teams=()):
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def teams_by_code(codes):
-    teams = db.session.scalars(select(Team).where(Team.code.in_(codes))).all()
-    missing = set(codes) - {team.code for team in teams}
-    if missing:
-        raise AccountError(_l("Unknown team: %(codes)s", codes=", ".join(sorted(missing))))
-    return teams
 
 
 def authenticate(email, password):

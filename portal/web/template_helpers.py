@@ -3,6 +3,7 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from portal.calendar.clock import local_date, local_today, to_local
+from portal.reports.terms import is_overdue
 
 
 def local_datetime(moment, format="medium"):
@@ -45,5 +46,6 @@ def init_app(app):
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["local_today"] = local_today
+    app.jinja_env.globals["is_overdue"] = is_overdue
     app.jinja_env.globals["input_attributes"] = input_attributes
     app.jinja_env.globals["category_hints"] = category_hints
