@@ -292,40 +292,11 @@ def _letter_category_id():
 def period_figures(period: Period, team_id=None, today=None) -> Figures:
     """The figures of a period and the twelve before it, for every report or for one team's."""
     today = today or local_today()
-    periods = [period.previous(n) for n in range(TREND_LENGTH, -1, -1)]
-    bounds = [p.utc_bounds()[0] for p in periods] + [period.utc_bounds()[1]]
     letter_id = _letter_category_id()
-
-    trend_scope = queries.Scope(bounds[0], bounds[-1], team_id)
-    cut_days = [min(p.end, today) for p in periods]
-    counts = queries.counts_by_period(bounds, [start_of_local_day(day) for day in cut_days], cut_days, trend_scope,
-                                      today=today, letter_category_id=letter_id)
-    spreads = queries.spreads_by(queries.bucket(bounds), trend_scope)
-    trend = [_headline(p, counts.get(number), spreads.get(number)) for number, p in enumerate(periods)]
+    trend = _trend(period, team_id, today, letter_id)
     headline = trend[-1]
-
     scope = queries.Scope(*period.utc_bounds(), team_id)
-    cut = min(period.end, today)
-    options = {"today": today, "cut_moment": start_of_local_day(cut), "cut_day": cut, "letter_category_id": letter_id}
-
-    def breakdown(column, groups, *, keep_empty=True):
-        counts = queries.counts_by(column, scope, **options)
-        spreads = queries.spreads_by(column, scope)
-        return [GroupRow(code, label, _headline(period, counts.get(key), spreads.get(key)))
-                for key, code, label in groups if key in counts or keep_empty]
-
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
-    by_category = breakdown(Report.category_id, [(c.id, c.code, LocalName(c.name_nl, c.name_en)) for c in categories])
-    by_channel = breakdown(Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel])
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
-    team_groups = [(t.id, t.code, t.name) for t in teams if team_id in (None, t.id)]
-    # Only the teams that received reports in the period, and the reports not yet sent to a team.
-    by_team = breakdown(Report.team_id, [*team_groups, (None, "", _l("Not yet sent to a team"))], keep_empty=False)
-
-    grade_counts = queries.grade_distribution(scope)
-    outcome_counts = queries.outcomes(scope)
-    cause_counts = queries.causes(scope)
-    causes = db.session.scalars(select(Cause).order_by(Cause.position, Cause.code)).all()
+    by_category, by_channel, by_team = _breakdowns(period, scope, _count_options(period, today, letter_id))
     levels = targets()
     return Figures(
         period=period,
@@ -335,14 +306,72 @@ def period_figures(period: Period, team_id=None, today=None) -> Figures:
         trend=trend,
         targets=check_targets(headline, levels),
         target_levels=levels,
-        grades=[CountRow(str(grade), str(grade), grade_counts.get(grade, 0)) for grade in range(1, 11)],
+        grades=_grade_rows(scope),
         by_category=by_category,
         by_team=by_team,
         by_channel=by_channel,
-        outcomes=[CountRow(o.value, OUTCOME_LABELS[o], outcome_counts.get(o, 0)) for o in Outcome],
-        causes=[CountRow(c.code, LocalName(c.name_nl, c.name_en), cause_counts.get(c.id, 0))
-                for c in causes if c.active or cause_counts.get(c.id)],
+        outcomes=_outcome_rows(scope),
+        causes=_cause_rows(scope),
     )
+
+
+def _trend(period, team_id, today, letter_id):
+    """Headline per period, the twelve before and then this one, from one aggregation over all thirteen."""
+    periods = [period.previous(n) for n in range(TREND_LENGTH, -1, -1)]
+    bounds = [p.utc_bounds()[0] for p in periods] + [period.utc_bounds()[1]]
+    trend_scope = queries.Scope(bounds[0], bounds[-1], team_id)
+    # Each period is judged as it stood at its end, or at the start of today while it is not over yet.
+    cut_days = [min(p.end, today) for p in periods]
+    counts = queries.counts_by_period(bounds, [start_of_local_day(day) for day in cut_days], cut_days, trend_scope,
+                                      today=today, letter_category_id=letter_id)
+    spreads = queries.spreads_by(queries.bucket(bounds), trend_scope)
+    return [_headline(p, counts.get(number), spreads.get(number)) for number, p in enumerate(periods)]
+
+
+def _count_options(period, today, letter_id):
+    """What queries.counts_by needs besides the scope: the moment and day at which the period is judged."""
+    cut = min(period.end, today)
+    return {"today": today, "cut_moment": start_of_local_day(cut), "cut_day": cut, "letter_category_id": letter_id}
+
+
+def _breakdowns(period, scope, options):
+    """The period's figures per category, per channel and per team (only the scope's team when it has one)."""
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
+    category_groups = [(c.id, c.code, LocalName(c.name_nl, c.name_en)) for c in categories]
+    by_category = _breakdown(period, scope, options, Report.category_id, category_groups)
+    by_channel = _breakdown(period, scope, options, Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel])
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    team_groups = [(t.id, t.code, t.name) for t in teams if scope.team_id in (None, t.id)]
+    # Only the teams that received reports in the period, and the reports not yet sent to a team.
+    by_team = _breakdown(period, scope, options, Report.team_id,
+                         [*team_groups, (None, "", _l("Not yet sent to a team"))], keep_empty=False)
+    return by_category, by_channel, by_team
+
+
+def _breakdown(period, scope, options, column, groups, *, keep_empty=True):
+    """A GroupRow per (key, code, label) in `groups`, from one GROUP BY over `column`; empty groups on request."""
+    counts = queries.counts_by(column, scope, **options)
+    spreads = queries.spreads_by(column, scope)
+    return [GroupRow(code, label, _headline(period, counts.get(key), spreads.get(key)))
+            for key, code, label in groups if key in counts or keep_empty]
+
+
+def _grade_rows(scope):
+    grade_counts = queries.grade_distribution(scope)
+    return [CountRow(str(grade), str(grade), grade_counts.get(grade, 0)) for grade in range(1, 11)]
+
+
+def _outcome_rows(scope):
+    outcome_counts = queries.outcomes(scope)
+    return [CountRow(o.value, OUTCOME_LABELS[o], outcome_counts.get(o, 0)) for o in Outcome]
+
+
+def _cause_rows(scope):
+    """Every active cause, and an inactive one only while reports in the period still name it."""
+    cause_counts = queries.causes(scope)
+    causes = db.session.scalars(select(Cause).order_by(Cause.position, Cause.code)).all()
+    return [CountRow(c.code, LocalName(c.name_nl, c.name_en), cause_counts.get(c.id, 0))
+            for c in causes if c.active or cause_counts.get(c.id)]
 
 
 # Targets

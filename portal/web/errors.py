@@ -1,4 +1,6 @@
-"""Friendly error pages in the visitor's language; no error ever shows a stack trace."""
+"""Friendly error pages in the visitor's language; no error ever shows a stack trace (the log gets it)."""
+import logging
+
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -6,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from portal.extensions import db
 
 KNOWN_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+log = logging.getLogger("meldpunt.errors")
 
 
 def handle_http_error(error):
@@ -29,6 +32,9 @@ def handle_csrf_error(error):
 
 
 def handle_unexpected_error(error):
+    # The method and path only: the query string and form values may hold a resident's personal data.
+    # Logged before the rollback, so the error is on record even when the database is what failed.
+    log.error("Unexpected error on %s %s", request.method, request.path, exc_info=error)
     db.session.rollback()
     return render_template("errors/500.html"), 500
 
