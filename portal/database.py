@@ -58,6 +58,16 @@ def _on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+def append_only(model, what):
+    """Refuse every change and deletion of this model's rows through the ORM: a record that is never edited."""
+
+    def refuse(mapper, connection, target):
+        raise RuntimeError(f"{what} is append-only: its rows are never changed or deleted.")
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)
+
+
 def init_app(app):
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)

@@ -1,6 +1,7 @@
 """Languages: Dutch by default, English on request; `?lang=en` sticks for the visit."""
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
+from markupsafe import escape
 
 from portal.extensions import babel
 
@@ -22,6 +23,31 @@ def select_locale():
 def current_language():
     """The two-letter code of the language being rendered (a mail may differ from its page)."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def in_language(dutch, english, language=None):
+    """The English text on an English page or mail, else the Dutch one (Dutch is the default language)."""
+    return english if (language or current_language()) == "en" else dutch
+
+
+class BilingualText:
+    """A text kept in Dutch and English, read in the language being rendered at the moment it is shown."""
+
+    def __init__(self, dutch, english):
+        self.dutch, self.english = dutch, english
+
+    def __str__(self):
+        return in_language(self.dutch, self.english)
+
+    def __html__(self):
+        return str(escape(str(self)))  # text, never markup, whatever an admin typed as a name
+
+
+class Bilingual:
+    """A model that keeps a text in Dutch and English columns (`name_nl`, `name_en`), read in one language."""
+
+    def text_in(self, field, language=None):
+        return in_language(getattr(self, f"{field}_nl"), getattr(self, f"{field}_en"), language)
 
 
 def init_app(app):

@@ -15,7 +15,7 @@ from admin.figures.routes import period_from_query, team_from_request
 from admin.guards import role_required
 from portal.figures import export as stats_export
 from portal.figures import service_report as stats
-from portal.figures.service_report import COUNT, DAYS, GRADE, SHARE
+from portal.figures.definitions import COUNT, DAYS, GRADE, SHARE
 from portal.staff.access import FIGURE_READERS
 
 NUMBER_FORMATS = {SHARE: "0.0%", DAYS: "0.0", GRADE: "0.0", COUNT: "0"}

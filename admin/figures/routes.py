@@ -18,6 +18,7 @@ from admin.guards import role_required
 from portal.extensions import db
 from portal.figures import charts
 from portal.figures import service_report as stats
+from portal.figures import targets as figure_targets
 from portal.figures.models import TargetDirection
 from portal.staff.access import ADMINS, FIGURE_READERS
 from portal.staff.models import Team
@@ -170,7 +171,7 @@ def targets_form(levels):
 @bp.route("/stats/targets", methods=["GET", "POST"], endpoint="stats_targets")
 @role_required(ADMINS)
 def stats_targets():
-    levels = stats.targets()
+    levels = figure_targets.targets()
     form = targets_form(levels)
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -178,7 +179,7 @@ def stats_targets():
                                    at_least=TargetDirection.AT_LEAST), 422
         for code in levels:
             if code in form:
-                stats.set_target(code, form[code].number)
+                figure_targets.set_target(code, form[code].number)
         db.session.commit()
         flash_text(_l("The targets are saved. Every page and export judges the figures against them from now on."),
               "success")

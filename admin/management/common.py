@@ -1,8 +1,9 @@
 """What the management views share: finding an object from a link, refusing a change, and finishing one."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from admin.flashing import flash_text
+from admin.management.forms import SetActiveForm
 from portal.extensions import db
 
 NOT_FOUND = {
@@ -53,3 +54,12 @@ def first_error(form):
 
 def fields_of(form, *names):
     return {name: form[name].data for name in names}
+
+
+def posted_set_active(page):
+    """The posted (de)activation form; when it is invalid, `page(422)` with its first error as the message."""
+    form = SetActiveForm()
+    if not form.validate_on_submit():
+        flash_text(first_error(form), "error")
+        abort(make_response(page(422)))
+    return form

@@ -12,14 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from admin.blueprint import bp
 from admin.flashing import flash_text
 from admin.guards import role_required
-from admin.management.common import done, fields_of, first_error, get_or_back, refuse, render
+from admin.management.common import done, fields_of, get_or_back, posted_set_active, refuse, render
 from admin.management.forms import (
     ButtonForm,
     CategoryForm,
     CauseCreateForm,
     CauseEditForm,
     ClosingDayForm,
-    SetActiveForm,
     StandardTextCreateForm,
     StandardTextEditForm,
     TeamCreateForm,
@@ -85,10 +84,7 @@ def manage_team_edit(team_id):
 @role_required(ADMINS)
 def manage_team_active(team_id):
     team = get_or_back(Team, team_id)
-    form = SetActiveForm()
-    if not form.validate_on_submit():
-        flash_text(first_error(form), "error")
-        return _teams_page(422)
+    form = posted_set_active(_teams_page)
     try:
         set_team_active(team, active=form.wanted)
     except ManagementError as error:
@@ -216,10 +212,7 @@ def manage_cause_edit(cause_id):
 @role_required(ADMINS)
 def manage_cause_active(cause_id):
     cause = get_or_back(Cause, cause_id)
-    form = SetActiveForm()
-    if not form.validate_on_submit():
-        flash_text(first_error(form), "error")
-        return _causes_page(422)
+    form = posted_set_active(_causes_page)
     management.set_cause_active(cause, active=form.wanted)
     name = cause.name(current_language())
     if form.wanted:
@@ -282,10 +275,7 @@ def manage_text_edit(text_id):
 @role_required(ADMINS)
 def manage_text_active(text_id):
     text = get_or_back(StandardText, text_id)
-    form = SetActiveForm()
-    if not form.validate_on_submit():
-        flash_text(first_error(form), "error")
-        return _texts_page(422)
+    form = posted_set_active(_texts_page)
     management.set_standard_text_active(text, active=form.wanted)
     if form.wanted:
         message = _l("Standard text %(title)s can be used again.", title=text.title)

@@ -7,10 +7,9 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from admin.blueprint import bp
-from admin.flashing import flash_text
 from admin.guards import role_required
-from admin.management.common import done, first_error, get_or_back, refuse, render
-from admin.management.forms import ButtonForm, PasswordResetForm, SetActiveForm, StaffAccessForm, StaffCreateForm
+from admin.management.common import done, get_or_back, posted_set_active, refuse, render
+from admin.management.forms import ButtonForm, PasswordResetForm, StaffAccessForm, StaffCreateForm
 from portal.extensions import db
 from portal.refusals import ManagementError
 from portal.staff import accounts, people
@@ -142,10 +141,7 @@ def manage_staff_two_factor(user_id):
 @role_required(ADMINS)
 def manage_staff_active(user_id):
     user = get_or_back(User, user_id)
-    form = SetActiveForm()
-    if not form.validate_on_submit():
-        flash_text(first_error(form), "error")
-        return _detail_page(user, status=422)
+    form = posted_set_active(lambda status: _detail_page(user, status=status))
     try:
         people.set_user_active(user, active=form.wanted, by=current_user)
     except ManagementError as error:

@@ -1,8 +1,9 @@
 """Requests about personal data (AVG): find every report of a resident, export them, erase them. Admins only."""
 import json
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
@@ -36,6 +37,16 @@ def _found(email, phone):
     return retention.reports_of_person(email=email or None, phone=phone or None)
 
 
+def _confirmed_reports():
+    """The resident's reports once the admin confirmed the request; back to the search with a message otherwise."""
+    form = PersonActionForm()
+    reports = _found(form.email.data, form.phone.data)
+    if not form.validate() or not reports:
+        flash_text(_l("Confirm that you checked the request, and search for at least one report."), "error")
+        abort(redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303))
+    return reports
+
+
 @bp.get("/privacy")
 @role_required(ADMINS)
 def privacy():
@@ -49,11 +60,7 @@ def privacy():
 @bp.post("/privacy/export")
 @role_required(ADMINS)
 def privacy_export():
-    form = PersonActionForm()
-    reports = _found(form.email.data, form.phone.data)
-    if not form.validate() or not reports:
-        flash_text(_l("Confirm that you checked the request, and search for at least one report."), "error")
-        return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
+    reports = _confirmed_reports()
     data = [retention.export_report(report) for report in reports]
     for report in reports:
         record_event(report, "exported_on_request", current_user)
@@ -68,13 +75,10 @@ def privacy_export():
 @bp.post("/privacy/erase")
 @role_required(ADMINS)
 def privacy_erase():
-    form = PersonActionForm()
-    reports = _found(form.email.data, form.phone.data)
-    if not form.validate() or not reports:
-        flash_text(_l("Confirm that you checked the request, and search for at least one report."), "error")
-        return redirect(url_for(".privacy", email=form.email.data, phone=form.phone.data), 303)
+    reports = _confirmed_reports()
     for report in reports:
         retention.anonymise(report, by=current_user, kind="erased_on_request")
     db.session.commit()
-    flash_text(_l("The personal data in %(count)s reports was erased.", count=len(reports)), "success")
+    flash_text(ngettext("The personal data in %(num)d report was erased.",
+                        "The personal data in %(num)d reports was erased.", len(reports)), "success")
     return redirect(url_for(".privacy"), 303)

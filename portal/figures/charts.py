@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import format_decimal, format_percent
 from markupsafe import Markup
 
-from portal.figures.service_report import format_figure as format_value
+from portal.figures.definitions import format_figure as format_value
 
 WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 34, 40

@@ -9,7 +9,8 @@ from dataclasses import astuple, dataclass, fields
 
 from flask_babel import lazy_gettext as _l
 
-from portal.figures.service_report import COUNT, FIGURE_KIND, FIGURE_LABEL, FIGURES, SHARE, Figures
+from portal.figures.definitions import COUNT, FIGURE_KIND, FIGURE_LABEL, FIGURES, SHARE
+from portal.figures.service_report import Figures
 
 # What each breakdown row shows of a group's figures.
 BREAKDOWN_FIGURES = [

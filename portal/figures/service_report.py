@@ -37,149 +37,39 @@ decimal. Pages, exports and the command show these rounded numbers, and targets 
 Trends: the same headline figures for the twelve periods before, from the same aggregations: one GROUP BY over a
 period bucket (a CASE over the UTC boundaries of the local periods) per figure family, not one run per period.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
-from babel.numbers import parse_pattern
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.calendar.clock import local_today, now_utc, start_of_local_day
+from portal.calendar.clock import local_today, start_of_local_day
 from portal.extensions import db
-from portal.figures import queries as queries
-from portal.figures.models import Target, TargetDirection
+from portal.figures import queries
+from portal.figures.definitions import (  # noqa: F401  (the definitions are part of this module's API)
+    COUNT,
+    DAYS,
+    FIGURE_KIND,
+    FIGURE_LABEL,
+    FIGURES,
+    GRADE,
+    SHARE,
+    Headline,
+    Spread,
+    format_figure,
+    round_figure,
+    share,
+)
 from portal.figures.periods import MONTH, QUARTER, Period  # noqa: F401  (part of this module's API)
+from portal.figures.targets import check_targets, targets
+from portal.i18n import BilingualText
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from portal.reference.models import Category, Cause
 from portal.reports.models import Channel, Outcome, Report
 from portal.staff.models import Team
 
-COUNT, SHARE, DAYS, GRADE = "count", "share", "days", "grade"
 LETTER_CATEGORY = "letter"
 TREND_LENGTH = 12  # periods before the one shown
-
-
-def _round(value, places):
-    if value is None:
-        return None
-    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def share(part, whole):
-    """part / whole as a fraction rounded to 0.1 percentage point; None when there is nothing to divide by."""
-    return _round(part / whole, 3) if whole else None
-
-
-NUMBER_PATTERNS = {SHARE: "#,##0.0%", COUNT: "#,##0"}  # days and grades: "#,##0.0"
-
-
-@lru_cache(maxsize=16)
-def _number_pattern(pattern):
-    return parse_pattern(pattern)  # a page formats hundreds of numbers: parse each pattern once
-
-
-def format_figure(value, kind):
-    """A figure for reading, in the language being rendered: 74.5% (74,5% in Dutch), 8.0, 1,234; a dash for none."""
-    if value is None:
-        return "–"
-    return _number_pattern(NUMBER_PATTERNS.get(kind, "#,##0.0")).apply(value, get_locale())
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Working days a step took: over how many reports, the median and the 90th percentile."""
-
-    count: int = 0
-    median: float | None = None
-    p90: float | None = None
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The headline figures of one period (or of one group in a breakdown); see the module's definitions."""
-
-    period: Period
-    received: int = 0
-    dismissed: int = 0
-    closed: int = 0
-    first_contact_on_time: int = 0
-    first_contact_late: int = 0
-    closing_on_time: int = 0
-    closing_late: int = 0
-    open_at_end: int = 0
-    overdue_at_end: int = 0
-    extended: int = 0
-    graded: int = 0
-    grade_mean: float | None = None
-    grade_high: int = 0
-    letters: int = 0
-    first_contact_days: Spread = field(default_factory=Spread)
-    closing_days: Spread = field(default_factory=Spread)
-
-    first_contact_measured = property(lambda self: self.first_contact_on_time + self.first_contact_late)
-    closing_measured = property(lambda self: self.closing_on_time + self.closing_late)
-    first_contact_on_time_share = property(lambda self: share(self.first_contact_on_time, self.first_contact_measured))
-    closing_on_time_share = property(lambda self: share(self.closing_on_time, self.closing_measured))
-    first_contact_days_median = property(lambda self: self.first_contact_days.median)
-    first_contact_days_p90 = property(lambda self: self.first_contact_days.p90)
-    closing_days_median = property(lambda self: self.closing_days.median)
-    closing_days_p90 = property(lambda self: self.closing_days.p90)
-    extended_share = property(lambda self: share(self.extended, self.received))
-    response_rate = property(lambda self: share(self.graded, self.closed))
-    grade_high_share = property(lambda self: share(self.grade_high, self.graded))
-    letters_share = property(lambda self: share(self.letters, self.received))
-
-    def value(self, code):
-        return getattr(self, code)
-
-    def display(self, code):
-        return format_figure(self.value(code), FIGURE_KIND[code])
-
-# The headline figures in the order pages and exports show them: code, kind of number, label.
-FIGURES = [
-    ("received", COUNT, _l("Reports received")),
-    ("closed", COUNT, _l("Closed")),
-    ("dismissed", COUNT, _l("Dismissed as not a report")),
-    ("first_contact_on_time", COUNT, _l("First contact on time")),
-    ("first_contact_measured", COUNT, _l("First contact measured (term met or missed)")),
-    ("first_contact_on_time_share", SHARE, _l("Share of first contact on time")),
-    ("closing_on_time", COUNT, _l("Closed on time")),
-    ("closing_measured", COUNT, _l("Closing measured (term met or missed)")),
-    ("closing_on_time_share", SHARE, _l("Share closed on time")),
-    ("first_contact_days_median", DAYS, _l("Working days to first contact, median")),
-    ("first_contact_days_p90", DAYS, _l("Working days to first contact, 90th percentile")),
-    ("closing_days_median", DAYS, _l("Working days to closing, median")),
-    ("closing_days_p90", DAYS, _l("Working days to closing, 90th percentile")),
-    ("open_at_end", COUNT, _l("Open at the end of the period")),
-    ("overdue_at_end", COUNT, _l("Of those, overdue")),
-    ("extended", COUNT, _l("Closing term extended")),
-    ("graded", COUNT, _l("Grades received")),
-    ("response_rate", SHARE, _l("Response rate (grades per closed report)")),
-    ("grade_mean", GRADE, _l("Mean grade")),
-    ("grade_high_share", SHARE, _l("Share of grades 8 or higher")),
-    ("letters", COUNT, _l("Reports about an unclear letter")),
-    ("letters_share", SHARE, _l("Share of reports about an unclear letter")),
-]
-FIGURE_KIND = {code: kind for code, kind, _label in FIGURES}
-FIGURE_LABEL = {code: label for code, _kind, label in FIGURES}
-
-
-class LocalName:
-    """A name kept in Dutch and English, shown in the language being rendered."""
-
-    def __init__(self, nl, en):
-        self.nl, self.en = nl, en
-
-    def __str__(self):
-        return self.en if str(get_locale() or "nl") == "en" else self.nl
-
-    def __html__(self):
-        from markupsafe import escape
-
-        return str(escape(str(self)))
 
 
 @dataclass(frozen=True)
@@ -196,51 +86,6 @@ class CountRow:
     code: str
     label: object
     count: int
-
-
-@dataclass(frozen=True)
-class TargetCheck:
-    """A headline figure against its target: met, not met, or None while there is no figure yet."""
-
-    code: str
-    value: float | None
-    target: float
-    direction: TargetDirection
-    is_watch: bool
-
-    @property
-    def met(self):
-        if self.value is None:
-            return None
-        return self.value >= self.target if self.direction is TargetDirection.AT_LEAST else self.value <= self.target
-
-    @property
-    def kind(self):
-        return FIGURE_KIND[self.code]
-
-    @property
-    def label(self):
-        return FIGURE_LABEL[self.code]
-
-    @property
-    def display_value(self):
-        return format_figure(self.value, self.kind)
-
-    @property
-    def level_text(self):
-        level = format_figure(self.target, self.kind)
-        if self.direction is TargetDirection.AT_LEAST:
-            return _l("at least %(level)s", level=level)
-        return _l("at most %(level)s", level=level)
-
-    @property
-    def result_text(self):
-        """Plain words, never only a colour: met or not met (within or above the level for a watch figure)."""
-        if self.met is None:
-            return _l("no figure yet")
-        if self.is_watch:
-            return _l("within the watch level") if self.met else _l("above the watch level")
-        return _l("met") if self.met else _l("not met")
 
 
 @dataclass
@@ -277,11 +122,11 @@ class Figures:
 def _headline(period, counts, spreads):
     counts = dict(counts or {})
     counts.pop("grp", None)
-    counts["grade_mean"] = _round(counts.get("grade_mean"), 1)
+    counts["grade_mean"] = round_figure(counts.get("grade_mean"), 1)
     spread_of = {}
     for measure in ("first_contact", "closing"):
         n, median, p90 = (spreads or {}).get(measure, (0, None, None))
-        spread_of[f"{measure}_days"] = Spread(n or 0, _round(median, 1), _round(p90, 1))
+        spread_of[f"{measure}_days"] = Spread(n or 0, round_figure(median, 1), round_figure(p90, 1))
     return Headline(period=period, **counts, **spread_of)
 
 
@@ -337,7 +182,7 @@ def _count_options(period, today, letter_id):
 def _breakdowns(period, scope, options):
     """The period's figures per category, per channel and per team (only the scope's team when it has one)."""
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
-    category_groups = [(c.id, c.code, LocalName(c.name_nl, c.name_en)) for c in categories]
+    category_groups = [(c.id, c.code, BilingualText(c.name_nl, c.name_en)) for c in categories]
     by_category = _breakdown(period, scope, options, Report.category_id, category_groups)
     by_channel = _breakdown(period, scope, options, Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel])
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
@@ -370,32 +215,5 @@ def _cause_rows(scope):
     """Every active cause, and an inactive one only while reports in the period still name it."""
     cause_counts = queries.causes(scope)
     causes = db.session.scalars(select(Cause).order_by(Cause.position, Cause.code)).all()
-    return [CountRow(c.code, LocalName(c.name_nl, c.name_en), cause_counts.get(c.id, 0))
+    return [CountRow(c.code, BilingualText(c.name_nl, c.name_en), cause_counts.get(c.id, 0))
             for c in causes if c.active or cause_counts.get(c.id)]
-
-
-# Targets
-
-
-def targets():
-    """{figure code: Target} as the admin set them."""
-    return {target.code: target for target in db.session.scalars(select(Target).order_by(Target.id))}
-
-
-def check_targets(headline: Headline, levels: dict):
-    return [
-        TargetCheck(code, headline.value(code), target.value, target.direction, target.is_watch)
-        for code, target in levels.items()
-        if code in FIGURE_KIND
-    ]
-
-
-def set_target(code, value):
-    """Change a target's level (a fraction for shares, a grade for the mean grade); flushes, the caller commits."""
-    target = db.session.scalar(select(Target).where(Target.code == code))
-    if target is None:
-        raise KeyError(code)
-    target.value = float(value)
-    target.updated_at = now_utc()
-    db.session.flush()
-    return target

@@ -11,7 +11,8 @@ from sqlalchemy import exists, select
 from portal.contact_details import InvalidContactDetail, valid_email
 from portal.extensions import db
 from portal.mail import outbox
-from portal.operations.demo import ensure_demo_staff, ensure_demo_teams, generate_reports
+from portal.operations.demo import generate_reports
+from portal.operations.demo_municipality import ensure_demo_staff, ensure_demo_teams
 from portal.refusals import ManagementError
 from portal.reports.models import Report
 from portal.staff import accounts

@@ -11,6 +11,14 @@ from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc
 from portal.calendar.models import ClosingDay
 from portal.extensions import db
 from portal.operations import bulk
+from portal.operations.demo_municipality import (
+    DEFAULT_TEAM_OF_CATEGORY,
+    DESCRIPTIONS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    TEAM_SLOWNESS,
+    ensure_demo_teams,
+)
 from portal.reference.models import Category, Cause
 from portal.reports import followup
 from portal.reports.models import (
@@ -23,51 +31,13 @@ from portal.reports.models import (
     report_causes,
 )
 from portal.reports.references import ALPHABET
-from portal.staff.models import Team, User
 
-DEMO_TEAMS = [
-    # code, name, e-mail, how slow the team is compared with the others
-    ("KCC", "Klant Contact Centrum", "kcc@dronten.example", 0.8),
-    ("BZ", "Burgerzaken", "burgerzaken@dronten.example", 1.0),
-    ("BEL", "Belastingen", "belastingen@dronten.example", 1.4),
-    ("OR", "Openbare ruimte", "openbareruimte@dronten.example", 1.2),
-    ("SD", "Sociaal domein", "sociaaldomein@dronten.example", 1.6),
-]
-TEAM_SLOWNESS = {code: slowness for code, _name, _email, slowness in DEMO_TEAMS}
-DEFAULT_TEAM_OF_CATEGORY = {"callback": "KCC", "email": "KCC", "letter": "BEL", "information": "BZ", "other": "OR"}
 CATEGORY_WEIGHTS = {"callback": 40, "email": 25, "letter": 15, "information": 12, "other": 8}
 CHANNEL_WEIGHTS = {Channel.WEB: 62, Channel.PHONE: 28, Channel.DESK: 5, Channel.EMAIL: 5}
 # Fewer reports in the summer holidays and around Christmas; more after the tax assessment in February.
 MONTH_WEIGHTS = {1: 1.1, 2: 1.3, 3: 1.2, 4: 1.0, 5: 1.0, 6: 0.9, 7: 0.7, 8: 0.7, 9: 1.0, 10: 1.1, 11: 1.0, 12: 0.8}
 WEEKDAY_WEIGHTS = [1.3, 1.1, 1.0, 1.0, 0.9, 0.25, 0.15]
 
-DESCRIPTIONS = {
-    "callback": [
-        "Ik zou teruggebeld worden over mijn aanvraag, maar er heeft niemand gebeld.",
-        "Er werd beloofd dat een medewerker mij binnen twee dagen zou bellen. Ik wacht nog steeds.",
-        "Ik heb drie keer gebeld en elke keer gehoord dat ik teruggebeld word. Dat is niet gebeurd.",
-    ],
-    "email": [
-        "Ik heb via het contactformulier een vraag gesteld en na twee weken nog geen antwoord.",
-        "Mijn e-mail over de afvalpas is nooit beantwoord.",
-        "Ik kreeg een automatische ontvangstbevestiging, maar daarna niets meer.",
-    ],
-    "letter": [
-        "Ik begrijp de brief over mijn aanslag niet. Wat moet ik nu doen?",
-        "In de brief staan veel moeilijke woorden. Ik weet niet of ik iets moet betalen.",
-        "De brief noemt een termijn, maar niet vanaf wanneer die telt.",
-    ],
-    "information": [
-        "Aan de balie hoorde ik iets anders dan op de website staat.",
-        "Twee medewerkers gaven mij verschillende antwoorden over de vergunning.",
-    ],
-    "other": [
-        "Ik werd aan de telefoon drie keer doorverbonden en kwam niet bij de juiste persoon.",
-        "Mijn afspraak bij de balie was niet goed ingepland.",
-    ],
-}
-FIRST_NAMES = ["Anna", "Bram", "Chantal", "Dirk", "Emma", "Fatima", "Gerrit", "Hanna", "Iris", "Jan", "Kees", "Lotte"]
-LAST_NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "El Amrani"]
 CHUNK = 5000
 # Every column the generator may fill besides the basic ones: each row carries all of them (COPY needs it).
 FOLLOW_UP_COLUMNS = (
@@ -89,49 +59,6 @@ LIKELY_CAUSES = {
 class SeedResult:
     reports: int
     teams_created: int
-
-
-def ensure_demo_teams():
-    """The demo teams, and the categories pointing at them as their default team."""
-    existing = {team.code: team for team in db.session.scalars(select(Team))}
-    created = 0
-    for code, name, email, _slowness in DEMO_TEAMS:
-        if code not in existing:
-            existing[code] = Team(code=code, name=name, email=email)
-            db.session.add(existing[code])
-            created += 1
-    db.session.flush()
-    for category in db.session.scalars(select(Category)):
-        if category.default_team_id is None and category.code in DEFAULT_TEAM_OF_CATEGORY:
-            category.default_team = existing[DEFAULT_TEAM_OF_CATEGORY[category.code]]
-    db.session.flush()
-    return existing, created
-
-
-DEMO_STAFF = [
-    # role, name, e-mail, teams
-    ("kcc", "Karin de Klant", "kcc@dronten.example", ()),
-    ("team", "Tom van Burgerzaken", "burgerzaken@dronten.example", ("BZ",)),
-    ("team", "Bea van Belastingen", "belastingen@dronten.example", ("BEL",)),
-    ("manager", "Marco Manager", "manager@dronten.example", ()),
-    ("admin", "Anouk Admin", "admin@dronten.example", ()),
-]
-
-
-def ensure_demo_staff(teams, password):
-    """Demo accounts for development, all with the same password; returns the e-mail addresses created."""
-    from portal.staff import accounts
-
-    existing = set(db.session.scalars(select(User.email)))
-    created = []
-    for role, name, email, team_codes in DEMO_STAFF:
-        if email in existing:
-            continue
-        accounts.create_user(email=email, name=name, role=role, password=password,
-                             teams=[teams[code] for code in team_codes])
-        created.append(email)
-    db.session.flush()
-    return created
 
 
 def _reference(rng):

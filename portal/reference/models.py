@@ -2,9 +2,10 @@
 from sqlalchemy import CheckConstraint
 
 from portal.extensions import db
+from portal.i18n import Bilingual
 
 
-class Category(db.Model):
+class Category(Bilingual, db.Model):
     __tablename__ = "categories"
     __table_args__ = (
         CheckConstraint("first_contact_days >= 1 AND first_contact_days <= 30", name="first_contact_term"),
@@ -26,17 +27,17 @@ class Category(db.Model):
 
     default_team = db.relationship("Team")
 
-    def name(self, language):
-        return self.name_en if language == "en" else self.name_nl
+    def name(self, language=None):
+        return self.text_in("name", language)
 
-    def help(self, language):
-        return self.help_en if language == "en" else self.help_nl
+    def help(self, language=None):
+        return self.text_in("help", language)
 
     def __repr__(self):
         return f"<Category {self.code}>"
 
 
-class Cause(db.Model):
+class Cause(Bilingual, db.Model):
     """Why the communication went wrong, chosen when a report is closed; the admin keeps the list."""
 
     __tablename__ = "causes"
@@ -48,14 +49,14 @@ class Cause(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
     active = db.Column(db.Boolean, nullable=False, default=True)
 
-    def name(self, language):
-        return self.name_en if language == "en" else self.name_nl
+    def name(self, language=None):
+        return self.text_in("name", language)
 
     def __repr__(self):
         return f"<Cause {self.code}>"
 
 
-class StandardText(db.Model):
+class StandardText(Bilingual, db.Model):
     """A message to residents at B1 level, with placeholders, that staff edit before sending."""
 
     __tablename__ = "standard_texts"
@@ -69,11 +70,11 @@ class StandardText(db.Model):
     body_en = db.Column(db.Text, nullable=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
 
-    def subject(self, language):
-        return self.subject_en if language == "en" else self.subject_nl
+    def subject(self, language=None):
+        return self.text_in("subject", language)
 
-    def body(self, language):
-        return self.body_en if language == "en" else self.body_nl
+    def body(self, language=None):
+        return self.text_in("body", language)
 
     def __repr__(self):
         return f"<StandardText {self.code}>"

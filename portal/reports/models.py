@@ -1,9 +1,9 @@
 """A report and its history: what a resident told us and every step taken on it."""
 import enum
 
-from sqlalchemy import CheckConstraint, Index, event, text
+from sqlalchemy import CheckConstraint, Index, text
 
-from portal.database import UTCDateTime, enum_column, utcnow
+from portal.database import UTCDateTime, append_only, enum_column, utcnow
 from portal.extensions import db
 
 
@@ -166,7 +166,4 @@ class ReportEvent(db.Model):
         return f"<ReportEvent {self.kind} on report {self.report_id}>"
 
 
-@event.listens_for(ReportEvent, "before_update")
-@event.listens_for(ReportEvent, "before_delete")
-def _history_is_append_only(mapper, connection, target):
-    raise RuntimeError("Report history is append-only: events are never changed or deleted.")
+append_only(ReportEvent, "A report's history")

@@ -1,9 +1,9 @@
 """Staff: accounts, their roles and teams, and the record of what they did."""
 import enum
 
-from sqlalchemy import Index, event
+from sqlalchemy import Index
 
-from portal.database import UTCDateTime, enum_column, utcnow
+from portal.database import UTCDateTime, append_only, enum_column, utcnow
 from portal.extensions import db
 
 
@@ -95,7 +95,4 @@ class StaffAction(db.Model):
         return f"<StaffAction {self.action} by {self.actor}>"
 
 
-@event.listens_for(StaffAction, "before_update")
-@event.listens_for(StaffAction, "before_delete")
-def _staff_actions_are_append_only(mapper, connection, target):
-    raise RuntimeError("The record of staff actions is append-only.")
+append_only(StaffAction, "The record of staff actions")
