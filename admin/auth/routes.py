@@ -6,9 +6,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from admin.auth.forms import CodeForm, EnrolForm, LoginForm
 from admin.blueprint import bp
 from admin.flashing import flash_text
-from admin.reports.forms import CodeForm, EnrolForm, LoginForm
 from portal.contact_details import normalise_email
 from portal.extensions import db, limiter
 from portal.staff import accounts

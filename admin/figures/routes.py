@@ -2,17 +2,14 @@
 
 The exports are in admin/stats_export.py. Every view reads its numbers from portal.stats.period_figures.
 """
-import re
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import StopValidation
 
 from admin.blueprint import bp
+from admin.figures.forms import targets_form
 from admin.flashing import flash_text
 from admin.guards import role_required
 from portal.extensions import db
@@ -125,48 +122,6 @@ def stats_quarter(quarter):
 
 
 # Targets
-
-_NUMBER = re.compile(r"[0-9]{1,3}([.,][0-9]{1,2})?")
-
-
-class LevelField(StringField):
-    """A target level as people type it: 85 or 85,5 (percent) for a share, 7,5 for a grade."""
-
-    def __init__(self, label, *, kind, **kwargs):
-        super().__init__(label, **kwargs)
-        self.kind = kind
-        self.number = None
-
-    def pre_validate(self, form):
-        text = (self.data or "").strip()
-        if not text:
-            raise StopValidation(_l("Fill in a number."))
-        if not _NUMBER.fullmatch(text):
-            raise StopValidation(_l("Give a number, for example 85 or 7,5."))
-        number = float(text.replace(",", "."))
-        if self.kind == stats.SHARE and not 0 <= number <= 100:
-            raise StopValidation(_l("Give a percentage from 0 to 100."))
-        if self.kind == stats.GRADE and not 1 <= number <= 10:
-            raise StopValidation(_l("Give a grade from 1 to 10."))
-        self.number = number / 100 if self.kind == stats.SHARE else number
-
-
-def targets_form(levels):
-    class TargetsForm(FlaskForm):
-        pass
-
-    for code in levels:
-        kind = stats.FIGURE_KIND.get(code)
-        if kind in (stats.SHARE, stats.GRADE):
-            setattr(TargetsForm, code, LevelField(stats.FIGURE_LABEL[code], kind=kind))
-    form = TargetsForm()
-    if request.method == "GET":
-        for code, target in levels.items():
-            if code in form:
-                value = target.value * 100 if form[code].kind == stats.SHARE else target.value
-                form[code].data = f"{value:g}"
-    return form
-
 
 @bp.route("/stats/targets", methods=["GET", "POST"], endpoint="stats_targets")
 @role_required(ADMINS)

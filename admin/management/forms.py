@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Sele
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation
 
-from admin.reports.forms import MultiCheckboxField
+from admin.fields import MultiCheckboxField
 from portal.labels import ROLE_LABELS
 from portal.reference.management import check_terms
 from portal.reports.fields import CharacterCount, ChoiceField, DayField, OwnInvalidMessage, PlainText, email_address

@@ -5,32 +5,15 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import InputRequired, Length, Optional
 
 from admin.blueprint import bp
 from admin.flashing import flash_text
 from admin.guards import role_required
+from admin.privacy.forms import PersonActionForm, PersonForm
 from portal.extensions import db
 from portal.reports import retention
 from portal.reports.history import record_event
 from portal.staff.access import ADMINS
-
-
-class PersonForm(FlaskForm):
-    class Meta:
-        csrf = False  # a search changes nothing
-
-    email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
-    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=32)])
-
-
-class PersonActionForm(FlaskForm):
-    email = HiddenField()
-    phone = HiddenField()
-    confirm = BooleanField(_l("I checked that this request comes from the resident these reports belong to."),
-                           validators=[InputRequired(_l("Confirm that you checked the request."))])
 
 
 def _found(email, phone):

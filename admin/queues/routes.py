@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from admin.auth.routes import home_for
 from admin.blueprint import bp
 from admin.guards import role_required
-from admin.reports.forms import QueueFilterForm
+from admin.queues.forms import QueueFilterForm
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.labels import CHANNEL_LABELS, STATUS_LABELS

@@ -1,46 +1,23 @@
-"""Forms of the staff pages. Labels through lazy gettext; rules of a report from portal.report_fields."""
+"""Forms of the report page's actions and of registering a report. Rules of a report from portal.reports.fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from admin.fields import MultiCheckboxField
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields
 from portal.reports.models import Channel, Outcome
 
 NOTE_MAX = 5000
-
-
-class LoginForm(FlaskForm):
-    email = StringField(_l("E-mail address"), validators=[InputRequired(_l("Fill in your e-mail address."))])
-    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Fill in your password."))])
-
-
-class CodeForm(FlaskForm):
-    code = StringField(
-        _l("Code from your authenticator app, or a recovery code"),
-        validators=[InputRequired(_l("Fill in the code.")), Length(max=20)],
-    )
-
-
-class EnrolForm(FlaskForm):
-    code = StringField(_l("Code from your authenticator app"), validators=[InputRequired(_l("Fill in the code."))])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _text(label, required_message, maximum=NOTE_MAX, multiline=True):
@@ -145,17 +122,3 @@ class StaffReportForm(ReportFields):
 
     channel = _staff_channel(_l("How did the resident contact us?"), _l("Choose the channel."))
     received_at = _local_moment(_l("When did the resident contact us?"), _l("Fill in when the resident contacted us."))
-
-
-class QueueFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search form changes nothing
-
-    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
-    category = SelectField(_l("Category"), choices=[], validators=[Optional()])
-    team = SelectField(_l("Team"), choices=[], validators=[Optional()])
-    channel = SelectField(_l("Channel"), choices=[], validators=[Optional()])
-    overdue = SelectField(_l("Overdue"), choices=[], validators=[Optional()])
-    received_from = DateField(_l("Received from"), validators=[Optional()])
-    received_to = DateField(_l("Received up to"), validators=[Optional()])
-    q = StringField(_l("Search reference or text"), validators=[Optional(), Length(max=200)])

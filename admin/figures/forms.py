@@ -1,0 +1,51 @@
+"""The targets form: one level per headline figure that has a target, typed as people write numbers."""
+import re
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import StopValidation
+
+from portal.figures.definitions import FIGURE_KIND, FIGURE_LABEL, GRADE, SHARE
+
+_NUMBER = re.compile(r"[0-9]{1,3}([.,][0-9]{1,2})?")
+
+
+class LevelField(StringField):
+    """A target level as people type it: 85 or 85,5 (percent) for a share, 7,5 for a grade."""
+
+    def __init__(self, label, *, kind, **kwargs):
+        super().__init__(label, **kwargs)
+        self.kind = kind
+        self.number = None
+
+    def pre_validate(self, form):
+        text = (self.data or "").strip()
+        if not text:
+            raise StopValidation(_l("Fill in a number."))
+        if not _NUMBER.fullmatch(text):
+            raise StopValidation(_l("Give a number, for example 85 or 7,5."))
+        number = float(text.replace(",", "."))
+        if self.kind == SHARE and not 0 <= number <= 100:
+            raise StopValidation(_l("Give a percentage from 0 to 100."))
+        if self.kind == GRADE and not 1 <= number <= 10:
+            raise StopValidation(_l("Give a grade from 1 to 10."))
+        self.number = number / 100 if self.kind == SHARE else number
+
+
+def targets_form(levels):
+    class TargetsForm(FlaskForm):
+        pass
+
+    for code in levels:
+        kind = FIGURE_KIND.get(code)
+        if kind in (SHARE, GRADE):
+            setattr(TargetsForm, code, LevelField(FIGURE_LABEL[code], kind=kind))
+    form = TargetsForm()
+    if request.method == "GET":
+        for code, target in levels.items():
+            if code in form:
+                value = target.value * 100 if form[code].kind == SHARE else target.value
+                form[code].data = f"{value:g}"
+    return form
