@@ -1,8 +1,11 @@
 """Rules that once lived in several copies, two of them wrong: each now has one home, and these show it holds."""
-import pytest
-from sqlalchemy import update
+from datetime import date, timedelta
 
-from portal.models import Category, Report
+import pytest
+from sqlalchemy import select, update
+
+from portal.calendar.deadlines import working_days_left
+from portal.models import Category, Report, Team
 from tests.conftest import csrf_token_from
 
 
@@ -61,3 +64,73 @@ def test_a_name_an_admin_typed_is_shown_as_text_in_another_admins_message(client
         db.session.execute(update(Category).where(Category.code == "callback")
                            .values(default_team_id=None, name_nl="Ik ben niet teruggebeld"))
         db.session.commit()
+
+
+def act(client, report, action, **data):
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    return client.post(f"/admin/reports/{report.id}/{action}", data={"csrf_token": csrf_token_from(page), **data})
+
+
+@pytest.fixture
+def desk(make_team, make_staff, make_report, login):
+    team = make_team("BZ", "Burgerzaken")
+    other_team = make_team("BEL", "Belastingen", "bel@dronten.example")
+    kcc = make_staff("kcc", name="Karin KCC")
+    member = make_staff("team", teams=[team], name="Tom Team")
+    stranger = make_staff("team", teams=[other_team], name="Bea Belastingen")
+    report = make_report(email="anna@example.nl", name="Anna")
+    login(kcc)
+    return {"team": team, "member": member, "stranger": stranger, "report": report, "kcc": kcc}
+
+
+def test_a_report_cannot_be_sent_to_a_team_with_someone_from_another_team_as_the_person(client, desk, db):
+    report = desk["report"]
+    refused = act(client, report, "assign", **{"assign-team": "BZ", "assign-assignee": str(desk["stranger"].id)})
+    assert refused.status_code == 409
+    assert "Bea Belastingen" in refused.get_data(as_text=True)
+    db.session.refresh(report)
+    assert report.team is None and report.assignee is None
+    accepted = act(client, report, "assign", **{"assign-team": "BZ", "assign-assignee": str(desk["member"].id)})
+    assert accepted.status_code == 303
+    db.session.refresh(report)
+    assert (report.team.code, report.assignee.name) == ("BZ", "Tom Team")
+
+
+def test_the_report_page_offers_an_extension_only_until_it_was_used(client, desk, db):
+    report = desk["report"]
+    act(client, report, "assign", **{"assign-team": "BZ"})
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert 'action="/admin/reports/%d/extend"' % report.id in page
+    db.session.refresh(report)
+    new_due = (report.closing_due + timedelta(days=7)).isoformat()
+    assert act(client, report, "extend", **{"extend-new_closing_due": new_due,
+                                            "extend-reason": "We wachten op informatie."}).status_code == 303
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert 'action="/admin/reports/%d/extend"' % report.id not in page, "Awb 9:11 allows one extension"
+
+
+def test_a_report_without_an_address_offers_no_e_mail_message(client, desk, make_report):
+    report = make_report(phone="+31612345678", name="Piet")
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert f'action="/admin/reports/{report.id}/message"' not in page
+
+
+def test_a_term_that_ended_on_friday_is_overdue_on_saturday_in_days_left_and_in_the_queue():
+    friday, saturday, monday = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 30)
+    assert working_days_left(friday, friday, closing_days=()) == 0, "the last day of a term is not overdue"
+    assert working_days_left(friday, saturday, closing_days=()) == -1
+    assert working_days_left(friday, monday, closing_days=()) == -1
+    assert working_days_left(monday, friday, closing_days=()) == 1
+
+
+def test_teams_created_on_the_command_line_follow_the_same_rules_as_on_the_page(runner, make_team, db):
+    make_team("BZ", "Burgerzaken")
+    again = runner.invoke(args=["teams", "create", "--code", "bz", "--name", "Burgerzaken 2"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    bad_address = runner.invoke(args=["teams", "create", "--code", "WON", "--name", "Wonen", "--email", "geen adres"])
+    assert bad_address.exit_code != 0
+    made = runner.invoke(args=["teams", "create", "--code", " won ", "--name", " Wonen ", "--email",
+                               "Wonen@Dronten.Example"])
+    assert made.exit_code == 0, made.output
+    team = db.session.scalar(select(Team).where(Team.code == "WON"))
+    assert (team.name, team.email) == ("Wonen", "wonen@dronten.example")
