@@ -4,11 +4,14 @@ import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
+from email import charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
-from flask_mail import Message
 from sqlalchemy import select, update
 
 from portal.calendar.clock import now_utc
@@ -16,6 +19,8 @@ from portal.extensions import db, mail
 from portal.mail.models import OutboxMessage, OutboxStatus
 
 MAX_BACKOFF = timedelta(hours=6)
+QUOTED_PRINTABLE_UTF8 = charset.Charset("utf-8")
+QUOTED_PRINTABLE_UTF8.body_encoding = charset.QP
 BATCH_SIZE = 500
 
 
@@ -96,17 +101,31 @@ def _claim(message_id, now):
 
 
 def _as_mail(message):
+    """The outbox row as an e-mail any standards-following server accepts.
+
+    Flask-Mail would send the bodies as 7bit or 8bit, so one long HTML line (a busy team's digest) breaks the
+    998-octet limit of RFC 5321 and the server refuses it. Here both parts are quoted-printable (lines of at most
+    76 characters, plain ASCII on the wire) and the subject is RFC 2047-encoded and folded. (The stdlib's newer
+    `EmailMessage` folds long non-ASCII subjects wrongly, dropping spaces; `Header` does not.)
+    """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    mail_message = Message(
-        subject=message.subject,
-        recipients=[message.recipient],
-        body=message.body_text,
-        html=message.body_html,
-        sender=sender,
-    )
+    mail_message = MIMEMultipart("alternative")
+    mail_message.attach(MIMEText(message.body_text, "plain", QUOTED_PRINTABLE_UTF8))
+    if message.body_html:
+        mail_message.attach(MIMEText(message.body_html, "html", QUOTED_PRINTABLE_UTF8))
+    mail_message["Subject"] = Header(message.subject, "utf-8")
+    mail_message["From"] = sender
+    mail_message["To"] = message.recipient
+    mail_message["Date"] = format_datetime(now_utc())
     # One Message-ID per outbox row, so that a rare second delivery after a crash is recognisable.
-    mail_message.msgId = make_msgid(idstring=f"outbox{message.id}", domain=sender.rpartition("@")[2] or None)
+    mail_message["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=sender.rpartition("@")[2] or None)
     return mail_message
+
+
+def _deliver(connection, message):
+    """Hand the mail to the server; a connection with no host is Flask-Mail's MAIL_SUPPRESS_SEND."""
+    if connection.host is not None:
+        connection.host.send_message(_as_mail(message))
 
 
 def _record_failure(message, error, now, permanent):
@@ -161,7 +180,7 @@ def send_pending(*, ignore_backoff=False, limit=None):
                 try:
                     if connection is None:
                         connection = mail.connect().__enter__()
-                    connection.send(_as_mail(message))
+                    _deliver(connection, message)
                 except (smtplib.SMTPException, OSError) as error:
                     _record_failure(message, error, now_utc(), permanent=_is_permanent(error))
                     result.failed += 1
