@@ -28,6 +28,9 @@ RULES = {
     "admin.register": {"kcc", "admin"},
     "admin.privacy": {"admin"},
     "admin.staff_actions": {"admin"},
+    "admin.outbox": {"admin"},
+    "admin.outbox_resend": {"admin"},
+    "admin.outbox_resend_failed": {"admin"},
     "admin.privacy_export": {"admin"},
     "admin.privacy_erase": {"admin"},
     # The figures: managers and admins read them; only admins set the targets.

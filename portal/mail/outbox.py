@@ -1,4 +1,5 @@
 """The outbox: the one way e-mail leaves Meldpunt, queued in the database and sent with retries."""
+import re
 import smtplib
 import socket
 from contextlib import contextmanager
@@ -128,8 +129,28 @@ def _deliver(connection, message):
         connection.host.send_message(_as_mail(message))
 
 
+def _as_text(answer):
+    return answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+
+
+def error_text(error, recipient):
+    """What went wrong, for the record: the error's kind, the server's code and words, never the address itself
+    (the record outlives an erasure request otherwise)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, answer = next(iter(error.recipients.values()))
+        detail = f"{code} {_as_text(answer)}"
+    elif isinstance(error, smtplib.SMTPResponseException):
+        detail = f"{error.smtp_code} {_as_text(error.smtp_error)}"
+    else:
+        detail = str(error)
+    text = f"{type(error).__name__}: {detail}"
+    if recipient:
+        text = re.sub(re.escape(recipient), "[recipient]", text, flags=re.IGNORECASE)
+    return text[:2000]
+
+
 def _record_failure(message, error, now, permanent):
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.last_error = error_text(error, message.recipient)
     message.claimed_at = None
     if permanent:
         message.status = OutboxStatus.FAILED

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.calendar import deadlines
 from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc, start_of_local_day
 from portal.extensions import db
-from portal.mail import outbox
+from portal.mail import outbox, review
 from portal.mail.outbox import external_url, queue_mail
 from portal.operations.models import JobRun
 from portal.reports import retention
@@ -139,6 +139,19 @@ def send_monthly_figures(today=None):
     return len(managers)
 
 
+def notify_failed_mail(today=None):
+    """Once a day while failed e-mails exist: tell the KCC, so that a refused mail never fails silently."""
+    today = today or local_today()
+    count = review.failed_count()
+    if not count or not claim_period("failed-mail-notice", today.isoformat()):
+        db.session.rollback()
+        return 0
+    queue_mail(current_app.config["KCC_EMAIL"], "failed_mail", "nl", count=count,
+               outbox_url=external_url("admin.outbox", status="failed"))
+    db.session.commit()
+    return count
+
+
 def apply_retention(today=None):
     today = today or local_today()
     if not claim_period("retention", today.isoformat()):
@@ -156,6 +169,7 @@ def job_definitions():
         Job("team-digest", send_team_digests, CronTrigger(day_of_week="mon-fri", hour=7, minute=30,
                                                            timezone=LOCAL_ZONE)),
         Job("monthly-figures", send_monthly_figures, CronTrigger(day="1-7", hour=7, minute=0, timezone=LOCAL_ZONE)),
+        Job("failed-mail-notice", notify_failed_mail, CronTrigger(hour=8, minute=0, timezone=LOCAL_ZONE)),
         Job("retention", apply_retention, CronTrigger(hour=2, minute=30, timezone=LOCAL_ZONE)),
     ]
 
