@@ -55,7 +55,14 @@ class Config:
     # How many reverse proxies stand before the app; their X-Forwarded-* headers are then trusted,
     # so that rate limits see the resident's address rather than the proxy's.
     PROXY_COUNT = int(os.environ.get("MELDPUNT_PROXY_COUNT", "0"))
+    # Where the rate limits count: memory:// counts in each worker process on its own, so several workers (or
+    # hosts) need a shared store such as redis://. Production refuses memory:// unless the operator says that
+    # exactly one worker process serves (MELDPUNT_SINGLE_WORKER=1); see check_rate_limit_storage.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    SINGLE_WORKER = _bool("MELDPUNT_SINGLE_WORKER")
+    # While the shared store cannot be reached, each worker counts in its own memory rather than answering 500:
+    # the limits hold less strictly for a while, and no report is lost.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     REPORT_RATE_LIMIT = "5 per minute;30 per day"
@@ -73,8 +80,19 @@ class Config:
     STAFF_SESSION_MINUTES = int(os.environ.get("MELDPUNT_STAFF_SESSION_MINUTES", "30"))
     TWO_FACTOR_REQUIRED = False
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost: n=2**15, r=8, p=1
+    # Log-in tries: strictly per account from one address (a stranger's guesses cannot lock the holder out
+    # elsewhere), loosely per account from anywhere (guessing spread over many addresses), and per address.
+    # The code step after the password is held to LOGIN_RATE_LIMIT_ACCOUNT per account.
     LOGIN_RATE_LIMIT_ACCOUNT = "5 per 15 minutes"
+    LOGIN_RATE_LIMIT_ACCOUNT_ANYWHERE = "25 per 15 minutes"
     LOGIN_RATE_LIMIT_ADDRESS = "20 per 15 minutes"
+    # "Forgot your password?": per address, and per account (more requests are answered alike but send nothing).
+    PASSWORD_RESET_RATE_LIMIT_ADDRESS = "5 per 15 minutes"
+    PASSWORD_RESET_RATE_LIMIT_ACCOUNT = "3 per hour"
+    # How long an e-mailed link to set a password works: a new account's (or after an admin's reset), and a
+    # forgotten password's. Each works once.
+    PASSWORD_LINK_HOURS = int(os.environ.get("MELDPUNT_PASSWORD_LINK_HOURS", "72"))
+    PASSWORD_RESET_LINK_MINUTES = int(os.environ.get("MELDPUNT_PASSWORD_RESET_LINK_MINUTES", "60"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,14 +138,60 @@ def config_for(env_name):
         ) from None
 
 
+def _smallest_period(text):
+    """The length of the shortest pattern that `text` repeats ("abcabcab" -> 3); len(text) if none."""
+    # Knuth-Morris-Pratt: border[i] is the longest proper prefix of text[:i + 1] that is also its suffix.
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        length = border[i - 1]
+        while length and text[i] != text[length]:
+            length = border[length - 1]
+        border[i] = length + 1 if text[i] == text[length] else 0
+    return len(text) - (border[-1] if text else 0)
+
+
+def is_repeated_pattern(key):
+    """True for a key made of one shorter pattern at least twice over ("abcd" * 8, "0123456789" * 4)."""
+    return 2 * _smallest_period(key) <= len(key)
+
+
 def check_secret_key(config):
     """Refuse to serve in production with a missing or guessable key."""
     if config.get("ENV_NAME") != "production":
         return
     key = config.get("SECRET_KEY") or ""
-    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 8:
+    if (
+        len(key) < MIN_SECRET_KEY_LENGTH
+        or key.lower() in WEAK_SECRET_KEYS
+        or len(set(key)) < 8
+        or is_repeated_pattern(key)
+    ):
         raise RuntimeError(
             "SECRET_KEY is missing or weak. In production set SECRET_KEY to at least "
             f"{MIN_SECRET_KEY_LENGTH} random characters, e.g. from "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
+
+
+def check_rate_limit_storage(config):
+    """Refuse to serve in production with rate limits that each worker process counts on its own.
+
+    With memory:// every gunicorn worker keeps its own counts, so three workers let three times the limit
+    through; only an operator who runs a single worker process may keep it.
+    """
+    if config.get("ENV_NAME") != "production" or not config.get("RATELIMIT_ENABLED", True):
+        return
+    storage = (config.get("RATELIMIT_STORAGE_URI") or "memory://").strip().lower()
+    if storage.startswith("memory://") and not config.get("SINGLE_WORKER"):
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts the rate limits in each worker process on its own. "
+            "In production set RATELIMIT_STORAGE_URI to a store all workers share, e.g. "
+            "redis://127.0.0.1:6379/0, or set MELDPUNT_SINGLE_WORKER=1 if exactly one worker process serves "
+            "(gunicorn --workers 1) on a single host."
+        )
+
+
+def check_production_settings(config):
+    """Everything production refuses to start without; called once from create_app."""
+    check_secret_key(config)
+    check_rate_limit_storage(config)

@@ -17,6 +17,7 @@ from admin.reports import routes as reports_routes  # noqa: F401
 
 bp.before_request(guards.refuse_nul_bytes)
 bp.before_request(guards.require_staff_login)
+bp.before_request(audit_routes.remember_actor)  # after the log-in check: only staff who are let in
 bp.after_request(guards.no_store)
 bp.after_request(audit_routes.record_staff_action)
 

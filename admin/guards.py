@@ -10,8 +10,11 @@ from admin.flashing import flash_text
 from portal.extensions import db, login_manager
 from portal.staff.models import User
 
-# Endpoints reachable without being logged in.
-PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code", "admin.enrol_two_factor"}
+# Endpoints reachable without being logged in: the log-in steps (which keep their own five-minute limit on a
+# log-in in progress) and the pages to set a forgotten password.
+PUBLIC_ENDPOINTS = {
+    "admin.login", "admin.login_code", "admin.enrol_two_factor", "admin.password_forgot", "admin.password_set",
+}
 
 
 @login_manager.user_loader
@@ -48,17 +51,20 @@ def role_required(roles):
 
 
 def require_staff_login():
-    """Every admin page needs a log-in, except the log-in steps; inactivity ends the session."""
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    """Every admin page needs a log-in, except the log-in steps; inactivity ends the session, on every page
+    (also the public ones a logged-in member can open, such as the two-factor set-up)."""
+    if request.endpoint is None:
         return None
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return None if request.endpoint in PUBLIC_ENDPOINTS else login_manager.unauthorized()
     now = time.time()
     last_seen = session.get("staff_seen", 0)
     if now - last_seen > current_app.config["STAFF_SESSION_MINUTES"] * 60:
         logout_user()
         session.clear()
         flash_text(_l("You were logged out because you were inactive for a while. Log in again."), "info")
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None  # the page goes on as for anyone not logged in (a link to set a password still works)
         return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
     session["staff_seen"] = now
     return None

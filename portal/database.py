@@ -34,15 +34,16 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def enum_column(enum_cls, length=16):
-    # Stored as the readable value, checked by a constraint on both databases.
+def enum_column(enum_cls, length=16, name=None):
+    # Stored as the readable value, checked by a constraint on both databases (named after the enum, or `name`
+    # when a table has two columns of one enum).
     return db.Enum(
         enum_cls,
         values_callable=lambda members: [m.value for m in members],
         native_enum=False,
         length=length,
         create_constraint=True,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         validate_strings=True,
     )
 

@@ -1,8 +1,9 @@
 """Languages: Dutch by default, English on request; `?lang=en` sticks for the visit."""
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale, gettext
 from markupsafe import escape
 
+from portal.calendar.clock import to_local
 from portal.extensions import babel
 
 
@@ -48,6 +49,18 @@ class Bilingual:
 
     def text_in(self, field, language=None):
         return in_language(getattr(self, f"{field}_nl"), getattr(self, f"{field}_en"), language)
+
+
+def write_moment(moment, size="long"):
+    """A stored UTC moment as people write it in Amsterdam: "2 december 2026 om 05:04" (no seconds, no zone);
+    `size="short"` gives "2 dec 2026 05:04" for tables. Empty for no moment."""
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    if size == "short":
+        return f"{format_date(local.date(), 'medium')} {format_time(local, 'HH:mm', rebase=False)}"
+    return gettext("%(date)s at %(time)s", date=format_date(local.date(), "long"),
+                   time=format_time(local, "HH:mm", rebase=False))
 
 
 def init_app(app):

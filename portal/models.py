@@ -15,10 +15,10 @@ from portal.reports.models import (
     ReportStatus,
     report_causes,
 )
-from portal.staff.models import Role, StaffAction, Team, User, team_members
+from portal.staff.models import RecoveryCode, Role, StaffAction, Team, User, team_members
 
 __all__ = [
     "OPEN_CONDITION", "OPEN_STATUSES", "Category", "Cause", "Channel", "ClosingDay", "ContactPreference", "JobRun",
-    "OutboxMessage", "OutboxStatus", "Outcome", "Report", "ReportEvent", "ReportStatus", "Role", "StaffAction",
+    "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role", "StaffAction",
     "StandardText", "Target", "TargetDirection", "Team", "User", "report_causes", "team_members",
 ]

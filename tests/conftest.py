@@ -14,24 +14,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db as _db
-
-CLEANUP = [
-    "DELETE FROM outbox",
-    "DELETE FROM report_events",
-    "DELETE FROM report_causes",
-    "DELETE FROM reports",
-    "DELETE FROM closing_days",
-    "DELETE FROM staff_actions",
-    "DELETE FROM team_members",
-    "DELETE FROM users",
-    "UPDATE categories SET default_team_id = NULL",
-    "DELETE FROM teams",
-]
 
 
 def free_port():
@@ -158,6 +145,59 @@ def _migrated(database_url, _smtp_session):
     return database_url
 
 
+@pytest.fixture(scope="session")
+def _seeded_rows(_migrated, _smtp_session):
+    """The rows the migrations put in (categories, causes, standard texts, targets, …), read from every table
+    of the metadata right after migrating: the reference data each test starts from."""
+    app = create_app(app_config(_migrated, _smtp_session.port))
+    with app.app_context():
+        seeded = {}
+        for table in _db.metadata.sorted_tables:
+            rows = [dict(row._mapping) for row in _db.session.execute(select(table))]
+            if rows:
+                seeded[table.name] = rows
+        _db.session.remove()
+        _db.engine.dispose()
+    return seeded
+
+
+def _primary_key(table, row):
+    return tuple(row[column.name] for column in table.primary_key.columns)
+
+
+def _matches(table, keys):
+    columns = list(table.primary_key.columns)
+    return or_(*(and_(*(column == value for column, value in zip(columns, key, strict=True))) for key in keys))
+
+
+def _restore_rows(session, table, wanted_rows):
+    """Put a table back to the rows the migrations left: remove added rows, undo changes, re-add removed ones."""
+    wanted = {_primary_key(table, row): row for row in wanted_rows}
+    current = {_primary_key(table, row): row
+               for row in (dict(r._mapping) for r in session.execute(select(table)))}
+    added = [key for key in current if key not in wanted]
+    if added:
+        session.execute(table.delete().where(_matches(table, added)))
+    for key, row in wanted.items():
+        if key not in current:
+            session.execute(table.insert().values(**row))
+        elif current[key] != row:
+            session.execute(table.update().where(_matches(table, [key])).values(**row))
+
+
+def reset_database(session, seeded_rows):
+    """Every table of the metadata back to what the migrations left, dependants before what they refer to:
+    rows of tables the migrations do not fill are deleted, the seeded reference data is restored (so a
+    category's default team is cleared before the teams go)."""
+    session.rollback()
+    for table in reversed(_db.metadata.sorted_tables):
+        if table.name in seeded_rows:
+            _restore_rows(session, table, seeded_rows[table.name])
+        else:
+            session.execute(table.delete())
+    session.commit()
+
+
 class FreshGlobalsClient(FlaskClient):
     """A test client whose every request gets a fresh `g`, as in production.
 
@@ -178,15 +218,12 @@ def app_overrides():
 
 
 @pytest.fixture
-def app(_migrated, _smtp_session, app_overrides):
+def app(_migrated, _seeded_rows, _smtp_session, app_overrides):
     app = create_app(app_config(_migrated, _smtp_session.port, **app_overrides))
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
-        _db.session.rollback()
-        for statement in CLEANUP:
-            _db.session.execute(text(statement))
-        _db.session.commit()
+        reset_database(_db.session, _seeded_rows)
         _db.session.remove()
         _db.engine.dispose()
 

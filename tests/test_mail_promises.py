@@ -1,6 +1,6 @@
 """Every mail Meldpunt sends reaches any standards-following server, or shows up as failed where a person sees it."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -8,7 +8,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from portal.mail import outbox
-from portal.models import OutboxMessage, OutboxStatus
+from portal.models import OutboxMessage, OutboxStatus, Report
 from tests.conftest import csrf_token_from, free_port
 
 RFC_5321_LINE_LIMIT = 998  # octets, without the CRLF
@@ -151,3 +151,153 @@ def test_the_kcc_is_told_once_a_day_while_failed_mails_exist(smtp, make_report, 
     assert notice.recipient == app.config["KCC_EMAIL"]
     assert "/admin/outbox?status=failed" in notice.body_text
     assert jobs.notify_failed_mail(today=today + timedelta(days=1)) == 1, "and again the next day"
+
+
+def test_the_team_and_the_person_are_told_when_a_report_is_sent_to_them(make_team, make_staff, make_report, db):
+    from portal.calendar.clock import now_utc
+    from portal.reports import workflow
+
+    team = make_team("BZ", "Burgerzaken", "bz@dronten.example")
+    person = make_staff("team", teams=[team], name="Tom Team", email="tom@dronten.example")
+    kcc = make_staff("kcc")
+    report = make_report(received_at=now_utc() - timedelta(hours=2))
+    workflow.assign(report, team=team, assignee=person, by=kcc)
+    db.session.commit()
+    mails = {mail.recipient: mail for mail in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "assigned"))}
+    assert set(mails) == {"bz@dronten.example", "tom@dronten.example"}
+    for mail in mails.values():
+        assert report.reference in mail.subject
+        for expected in (report.reference, "Ik ben niet teruggebeld", f"/admin/reports/{report.id}",
+                         str(report.first_contact_due.day), str(report.closing_due.day)):
+            assert expected in mail.body_text, f"{expected!r} missing from the mail to {mail.recipient}"
+
+
+def test_a_busy_run_sends_one_escalation_per_address_listing_the_most_overdue_first(make_team, make_staff,
+                                                                                    make_report, db, app):
+    import time_machine
+
+    from portal.calendar.clock import LOCAL_ZONE
+    from portal.operations import jobs
+    from portal.reports import workflow
+
+    team = make_team("BZ", "Burgerzaken", "bz@dronten.example")
+    person = make_staff("team", teams=[team], email="tom@dronten.example")
+    kcc = make_staff("kcc")
+    received = [datetime(2026, 3, day, 9, 0, tzinfo=LOCAL_ZONE) for day in (2, 3, 4)]
+    with_person = []
+    for moment in received:
+        with time_machine.travel(moment):
+            for _ in range(5):
+                report = make_report(received_at=moment, commit=False)
+                workflow.assign(report, team=team, assignee=person if len(with_person) < 3 else None, by=kcc)
+                if len(with_person) < 3:
+                    with_person.append(report)
+            db.session.commit()
+    with time_machine.travel(datetime(2026, 4, 20, 9, 0, tzinfo=LOCAL_ZONE)):
+        assert jobs.escalate_passed_terms() == 30  # 15 reports, both terms passed
+        assert jobs.escalate_passed_terms() == 0
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "escalation")).all()
+    by_address = {}
+    for mail in mails:
+        by_address.setdefault(mail.recipient, []).append(mail)
+    assert {address: len(sent) for address, sent in by_address.items()} == {
+        "tom@dronten.example": 1, "bz@dronten.example": 1, app.config["KCC_EMAIL"]: 1}
+    [to_person] = by_address["tom@dronten.example"]
+    assert all(report.reference in to_person.body_text for report in with_person)
+    [to_kcc] = by_address[app.config["KCC_EMAIL"]]
+    positions = [to_kcc.body_text.index(report.reference) for report in
+                 sorted(db.session.scalars(select(Report)).all(), key=lambda report: report.first_contact_due)]
+    assert positions[0] < positions[-1], "the most overdue come first"
+
+
+def test_a_message_with_a_gap_left_to_fill_is_refused_and_the_text_kept(client, make_staff, make_report, login, db):
+    report = make_report(email="anna@example.nl", name="Anna")
+    login(make_staff("kcc"))
+    page = client.get(f"/admin/reports/{report.id}?text=more_information").get_data(as_text=True)
+    assert "[schrijf hier uw vraag]" in page, "the standard text is offered with its gap"
+    body = "Beste Anna,\n\nWij hebben meer informatie nodig: [schrijf hier uw vraag].\n\nMet vriendelijke groet"
+    refused = client.post(f"/admin/reports/{report.id}/message", data={
+        "csrf_token": csrf_token_from(page), "message-subject": "Uw melding {reference}", "message-body": body})
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert "[schrijf hier uw vraag]" in html and "Wij hebben meer informatie nodig" in html
+    assert db.session.scalar(select(func.count()).where(OutboxMessage.template == "message")) == 0
+    unknown = client.post(f"/admin/reports/{report.id}/message", data={
+        "csrf_token": csrf_token_from(page), "message-subject": "Uw melding", "message-body": "Beste {naam},"})
+    assert unknown.status_code == 409 and "{naam}" in unknown.get_data(as_text=True)
+
+
+def test_the_message_sent_is_readable_by_colleagues_and_a_reply_reaches_the_team(client, make_staff, make_team,
+                                                                                 make_report, login, db, smtp):
+    from portal.reports import workflow
+
+    team = make_team("BZ", "Burgerzaken", "bz@dronten.example")
+    kcc = make_staff("kcc")
+    report = make_report(email="anna@example.nl", name="Anna")
+    workflow.assign(report, team=team, by=kcc)
+    db.session.commit()
+    login(kcc)
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    sent = client.post(f"/admin/reports/{report.id}/message", data={
+        "csrf_token": csrf_token_from(page), "version": str(report.version), "message-subject": "Uw melding {reference}",
+        "message-body": "Beste {name},\n\nWij bellen u morgen om tien uur."})
+    assert sent.status_code == 303
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert "Wij bellen u morgen om tien uur." in page, "colleagues read the text that was sent"
+    assert f"Uw melding {report.reference}" in page
+    outbox.send_pending()
+    [message] = [m for m in smtp.messages if m["Subject"] == f"Uw melding {report.reference}"]
+    assert message["Reply-To"] == "bz@dronten.example"
+    assert "Beste Anna" in smtp.catcher.bodies(message)["text/plain"]
+
+
+def test_staff_note_a_grade_given_by_phone_once_and_it_counts_like_one_through_the_link(
+        client, make_staff, make_team, make_report, login, db):
+    from portal.models import Cause, Channel, Outcome
+    from portal.reports import satisfaction, workflow
+
+    team = make_team("BZ", "Burgerzaken")
+    kcc = make_staff("kcc")
+    report = make_report(phone="+31612345678", name="Piet")
+    workflow.assign(report, team=team, by=kcc)
+    workflow.close(report, outcome=Outcome.RESOLVED, causes=[db.session.scalar(select(Cause).limit(1))],
+                   summary="Teruggebeld en uitgelegd.", by=kcc)
+    db.session.commit()
+    login(kcc)
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert f"/admin/reports/{report.id}/grade" in page
+    noted = client.post(f"/admin/reports/{report.id}/grade", data={
+        "csrf_token": csrf_token_from(page), "version": str(report.version), "grade-grade": "7",
+        "grade-channel": "phone", "grade-comment": "Tevreden, maar het duurde lang."})
+    assert noted.status_code == 303
+    db.session.refresh(report)
+    assert (report.grade, report.grade_channel, report.grade_comment) == (7, Channel.PHONE,
+                                                                          "Tevreden, maar het duurde lang.")
+    assert report.events[-1].kind == "graded" and report.events[-1].details["channel"] == "phone"
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert f"/admin/reports/{report.id}/grade" not in page, "one grade per report"
+    again = client.post(f"/admin/reports/{report.id}/grade", data={
+        "csrf_token": csrf_token_from(page), "version": str(report.version), "grade-grade": "3",
+        "grade-channel": "desk"})
+    assert again.status_code == 409
+    db.session.refresh(report)
+    assert report.grade == 7
+    assert satisfaction.record_grade(report, 9, "", channel=Channel.WEB) is False, "the link cannot add a second"
+
+
+def test_the_history_speaks_the_staffs_words_not_code_names(client, make_staff, make_team, make_report, login, db):
+    from portal.reports import workflow
+
+    team = make_team("BZ", "Burgerzaken")
+    kcc = make_staff("kcc", name="Karin KCC")
+    report = make_report()
+    workflow.assign(report, team=team, by=kcc)
+    db.session.commit()
+    login(kcc)
+    html = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    history = html[html.index('id="history-title"'):]
+    assert "Burgerzaken" in history
+    for code_name in ("status:", "closing_due", "first_contact_due", "assigned →", "team:"):
+        assert code_name not in history, f"{code_name!r} is a code name"
+    assert ":07" not in history and "CET" not in history, "no seconds or zone abbreviations"

@@ -5,13 +5,15 @@ from portal.reports.workflow import assign
 from tests.conftest import csrf_token_from
 
 ROLES = ["anonymous", "kcc", "team_a", "team_b", "manager", "admin"]
-PUBLIC = {"admin.login", "admin.login_code", "admin.enrol_two_factor", "admin.logout"}
+PUBLIC = {"admin.login", "admin.login_code", "admin.enrol_two_factor", "admin.logout", "admin.password_forgot",
+          "admin.password_set"}
 EVERYONE = {"kcc", "team_a", "team_b", "manager", "admin"}
 HANDLERS = {"kcc", "team_a", "admin"}  # may act on a report of team A
 
 # endpoint -> roles that get the page; others get 403, or 404 where the rule says the report is hidden.
 RULES = {
     "admin.home": EVERYONE,
+    "admin.password_change": EVERYONE,
     "admin.queue": {"kcc", "manager", "admin"},
     "admin.team_queue": {"kcc", "team_a", "team_b", "admin"},
     "admin.detail": {"kcc", "team_a", "manager", "admin"},
@@ -24,6 +26,7 @@ RULES = {
     "admin.close": HANDLERS,
     "admin.reopen": HANDLERS,
     "admin.extend": HANDLERS,
+    "admin.record_grade": HANDLERS,
     "admin.dismiss": {"kcc", "admin"},
     "admin.register": {"kcc", "admin"},
     "admin.privacy": {"admin"},
@@ -47,6 +50,7 @@ RULES = {
 HIDDEN_FROM_TEAM_B = {
     "admin.detail", "admin.contact_details", "admin.assign", "admin.change_category", "admin.add_note",
     "admin.send_message", "admin.first_contact", "admin.close", "admin.reopen", "admin.extend",
+    "admin.record_grade",
 }
 
 

@@ -1,15 +1,17 @@
 """Staff log-in: password, then a TOTP code (or enrolment where two-factor is required), and log-out."""
+import posixpath
 import time
+from urllib.parse import quote, unquote, urlsplit
 
 import segno
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from admin.auth import passwords, throttle  # noqa: F401  (passwords: its pages register on the blueprint too)
 from admin.auth.forms import CodeForm, EnrolForm, LoginForm
 from admin.blueprint import bp
 from admin.flashing import flash_text
-from portal.contact_details import normalise_email
 from portal.extensions import db, limiter
 from portal.staff import accounts
 from portal.staff.accounts import AccountError
@@ -18,19 +20,31 @@ from portal.staff.models import Role
 PENDING_SECONDS = 300
 
 
-def _account_key():
-    return "login:" + normalise_email(request.form.get("email"))
-
-
 def _pending_key():
     return "login-code:" + str((session.get("pending_login") or {}).get("id", request.remote_addr))
 
 
 def _safe_next(target):
-    # Only back into the staff pages of this site; never to another host.
-    if target and target.startswith("/admin/") and not target.startswith("//"):
-        return target
-    return None
+    """A page of the staff side of this site to go to after log-in, or None.
+
+    Judged by parsing, not by its first characters: `/admin/../\\evil.example` starts with /admin/ but a browser
+    resolves it to another host. So: no scheme, no host, no backslash or control character (also when
+    percent-encoded), and the path with its dot-segments resolved must still lie under /admin/.
+    """
+    if not target or len(target) > 2000:
+        return None
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return None
+    if any(char == "\\" or ord(char) < 32 or ord(char) == 127 for char in unquote(target)):
+        return None
+    resolved = posixpath.normpath(path)
+    if resolved != "/admin" and not resolved.startswith("/admin/"):
+        return None
+    if path.endswith("/") and not resolved.endswith("/"):
+        resolved += "/"
+    return quote(resolved) + (f"?{parts.query}" if parts.query else "")
 
 
 def home_for(user):
@@ -58,11 +72,11 @@ def _pending_user():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
+    if request.method == "POST":
+        throttle.check_log_in(request.form.get("email"))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form), 422 if form.errors else 200
@@ -82,6 +96,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
+# Only someone who knew the password gets here: the code step stays strict per account.
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key, methods=["POST"])
 def login_code():
     user, next_page = _pending_user()
@@ -114,7 +129,7 @@ def enrol_two_factor():
     if user is None:
         return redirect(url_for(".login"), 303)
     if user.has_two_factor and current_user.is_authenticated:
-        return render_template("admin/two_factor_on.html")
+        return render_template("admin/two_factor_on.html", codes_left=accounts.recovery_codes_left(user))
     secret = session.setdefault("enrol_secret", accounts.new_totp_secret())
     form = EnrolForm()
     if form.validate_on_submit():

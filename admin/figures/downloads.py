@@ -1,6 +1,6 @@
 """Exports of a month's or quarter's figures: CSV (UTF-8, a header row) and an Excel workbook, a sheet per part.
 
-Both are written from portal.stats_export.rows, the same rows `flask stats` prints, so the numbers match the pages.
+Both are written from portal.figures.export.rows, the same rows `flask stats` prints, so the numbers match the pages.
 """
 import io
 
@@ -74,16 +74,26 @@ def quarterly_xlsx():
 # The workbook
 
 
+def _as_text(cell):
+    """Every text cell is text: a name typed as "=HYPERLINK(…)" is shown as typed, never run as a formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(stats_export.FORMULA_STARTS):
+            cell.quotePrefix = True  # and stays text when someone edits the cell
+
+
 def _sheet(workbook, title, header, lines, formats):
     """A sheet with a bold, frozen header row; `formats` gives each column's number format (or None)."""
     sheet = workbook.create_sheet(str(title)[:31])
     sheet.append([str(cell) for cell in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        _as_text(cell)
     sheet.freeze_panes = "B2"
     for line in lines:
         sheet.append(line)
         for cell, number_format in zip(sheet[sheet.max_row], formats(line), strict=True):
+            _as_text(cell)
             if number_format:
                 cell.number_format = number_format
     for column, cells in enumerate(sheet.iter_cols(values_only=True), start=1):

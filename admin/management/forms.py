@@ -3,7 +3,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Optional, StopValidation
 
@@ -93,10 +93,6 @@ def _role_field():
     )
 
 
-def _password_field(label):
-    return PasswordField(label, validators=[InputRequired(_l("Fill in a password."))])
-
-
 class SetActiveForm(FlaskForm):
     """Activate or deactivate: the wanted state is explicit, so sending the form twice changes nothing more."""
 
@@ -116,16 +112,11 @@ class StaffCreateForm(FlaskForm):
     name = _text(_l("Name"), _l("Fill in a name."))
     role = _role_field()
     teams = TeamsField(_l("Teams"), choices=[])
-    password = _password_field(_l("Initial password"))
 
 
 class StaffAccessForm(FlaskForm):
     role = _role_field()
     teams = TeamsField(_l("Teams"), choices=[])
-
-
-class PasswordResetForm(FlaskForm):
-    password = _password_field(_l("New password"))
 
 
 class ButtonForm(FlaskForm):

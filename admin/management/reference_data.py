@@ -2,9 +2,11 @@
 
 Staff accounts are in admin/management/staff_accounts.py. Every change is a validated POST, one call
 into portal.management, one commit, and a redirect; a refused change re-renders its form with 422 (or 409).
+A message that carries a name or code someone typed is made with gettext, now: a lazy string would count as
+safe markup and carry the name into the page unescaped.
 """
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -66,7 +68,7 @@ def manage_team_new():
         team = create_team(**fields_of(form, "code", "name", "email"))
     except ManagementError as error:
         return render("admin/manage/team_form.html", refuse(form, error), form=form, team=None)
-    return done(_l("Team %(code)s created.", code=team.code), ".manage_teams")
+    return done(gettext("Team %(code)s created.", code=team.code), ".manage_teams")
 
 
 @bp.route("/manage/teams/<int:team_id>", methods=["GET", "POST"])
@@ -77,7 +79,7 @@ def manage_team_edit(team_id):
     if not form.validate_on_submit():
         return render("admin/manage/team_form.html", form=form, team=team)
     update_team(team, **fields_of(form, "name", "email"))
-    return done(_l("Team %(code)s saved.", code=team.code), ".manage_teams")
+    return done(gettext("Team %(code)s saved.", code=team.code), ".manage_teams")
 
 
 @bp.post("/manage/teams/<int:team_id>/active")
@@ -90,9 +92,9 @@ def manage_team_active(team_id):
     except ManagementError as error:
         return _teams_page(refuse(form, error))
     if form.wanted:
-        message = _l("Team %(code)s is active again.", code=team.code)
+        message = gettext("Team %(code)s is active again.", code=team.code)
     else:
-        message = _l("Team %(code)s is deactivated: it is no longer offered when reports or staff are assigned.",
+        message = gettext("Team %(code)s is deactivated: it is no longer offered when reports or staff are assigned.",
                      code=team.code)
     return done(message, ".manage_teams")
 
@@ -130,7 +132,7 @@ def manage_category_edit(category_id):
         )
     except ManagementError as error:
         return render("admin/manage/category_form.html", refuse(form, error), form=form, category=category)
-    return done(_l("Category %(name)s saved.", name=category.name(current_language())), ".manage_categories")
+    return done(gettext("Category %(name)s saved.", name=category.name(current_language())), ".manage_categories")
 
 
 # Closing days
@@ -152,7 +154,7 @@ def manage_closing_days():
         closing_day = closing_days.add_closing_day(**fields_of(form, "day", "description"))
     except ManagementError as error:
         return _closing_days_page(form, refuse(form, error))
-    return done(_l("%(date)s added as a closing day.", date=format_date(closing_day.day, "long")),
+    return done(gettext("%(date)s added as a closing day.", date=format_date(closing_day.day, "long")),
                 ".manage_closing_days")
 
 
@@ -168,7 +170,7 @@ def manage_closing_day_remove(closing_day_id):
         return redirect(url_for(".manage_closing_days"), 303)
     day = closing_day.day
     closing_days.remove_closing_day(closing_day)
-    return done(_l("%(date)s is no longer a closing day.", date=format_date(day, "long")), ".manage_closing_days")
+    return done(gettext("%(date)s is no longer a closing day.", date=format_date(day, "long")), ".manage_closing_days")
 
 
 # Causes
@@ -194,7 +196,7 @@ def manage_cause_new():
         cause = management.create_cause(**fields_of(form, "code", "name_nl", "name_en", "position"))
     except ManagementError as error:
         return render("admin/manage/cause_form.html", refuse(form, error), form=form, cause=None)
-    return done(_l("Cause %(name)s created.", name=cause.name(current_language())), ".manage_causes")
+    return done(gettext("Cause %(name)s created.", name=cause.name(current_language())), ".manage_causes")
 
 
 @bp.route("/manage/causes/<int:cause_id>", methods=["GET", "POST"])
@@ -205,7 +207,7 @@ def manage_cause_edit(cause_id):
     if not form.validate_on_submit():
         return render("admin/manage/cause_form.html", form=form, cause=cause)
     management.update_cause(cause, **fields_of(form, "name_nl", "name_en", "position"))
-    return done(_l("Cause %(name)s saved.", name=cause.name(current_language())), ".manage_causes")
+    return done(gettext("Cause %(name)s saved.", name=cause.name(current_language())), ".manage_causes")
 
 
 @bp.post("/manage/causes/<int:cause_id>/active")
@@ -216,9 +218,9 @@ def manage_cause_active(cause_id):
     management.set_cause_active(cause, active=form.wanted)
     name = cause.name(current_language())
     if form.wanted:
-        message = _l("Cause %(name)s can be chosen again.", name=name)
+        message = gettext("Cause %(name)s can be chosen again.", name=name)
     else:
-        message = _l("Cause %(name)s is deactivated: it stays on closed reports but can no longer be chosen.",
+        message = gettext("Cause %(name)s is deactivated: it stays on closed reports but can no longer be chosen.",
                      name=name)
     return done(message, ".manage_causes")
 
@@ -254,7 +256,7 @@ def manage_text_new():
         text = management.create_standard_text(**fields_of(form, "code", *TEXT_FIELDS))
     except ManagementError as error:
         return _text_form_page(form, None, refuse(form, error))
-    return done(_l("Standard text %(title)s created.", title=text.title), ".manage_texts")
+    return done(gettext("Standard text %(title)s created.", title=text.title), ".manage_texts")
 
 
 @bp.route("/manage/texts/<int:text_id>", methods=["GET", "POST"])
@@ -268,7 +270,7 @@ def manage_text_edit(text_id):
         management.update_standard_text(text, **fields_of(form, *TEXT_FIELDS))
     except ManagementError as error:
         return _text_form_page(form, text, refuse(form, error))
-    return done(_l("Standard text %(title)s saved.", title=text.title), ".manage_texts")
+    return done(gettext("Standard text %(title)s saved.", title=text.title), ".manage_texts")
 
 
 @bp.post("/manage/texts/<int:text_id>/active")
@@ -278,8 +280,8 @@ def manage_text_active(text_id):
     form = posted_set_active(_texts_page)
     management.set_standard_text_active(text, active=form.wanted)
     if form.wanted:
-        message = _l("Standard text %(title)s can be used again.", title=text.title)
+        message = gettext("Standard text %(title)s can be used again.", title=text.title)
     else:
-        message = _l("Standard text %(title)s is deactivated: staff no longer see it.", title=text.title)
+        message = gettext("Standard text %(title)s is deactivated: staff no longer see it.", title=text.title)
     return done(message, ".manage_texts")
 

@@ -1,5 +1,8 @@
-"""Management (admins): staff accounts: create, role and teams, password and two-factor resets, (de)activation."""
-from flask import abort, render_template
+"""Management (admins): staff accounts: create, role and teams, password and two-factor resets, (de)activation.
+
+An admin never sees or hands over a password: a new account, or one whose password is reset, gets an e-mail with
+a one-time link to set it."""
+from flask import abort, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,12 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from admin.blueprint import bp
 from admin.guards import role_required
 from admin.management.common import done, get_or_back, posted_set_active, refuse, render
-from admin.management.forms import ButtonForm, PasswordResetForm, StaffAccessForm, StaffCreateForm
+from admin.management.forms import ButtonForm, StaffAccessForm, StaffCreateForm
 from portal.extensions import db
 from portal.refusals import ManagementError
-from portal.staff import accounts, people
+from portal.staff import people
 from portal.staff.access import ADMINS
-from portal.staff.accounts import AccountError
+from portal.staff.accounts import AccountError, has_password
 from portal.staff.models import Role, User
 from portal.staff.teams import assignable_teams
 
@@ -40,7 +43,7 @@ def _field_of_account_error(form):
         return "email"
     if form.role.data == Role.TEAM.value and not form.teams.data:
         return "teams"
-    return "password"
+    return None
 
 
 @bp.get("/manage/staff")
@@ -60,27 +63,33 @@ def manage_staff_new():
     if not form.validate_on_submit():
         return render("admin/manage/staff_new.html", form=form)
     try:
-        user = accounts.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                    password=form.password.data, teams=_chosen(form, teams))
+        user = people.create_account(email=form.email.data, name=form.name.data, role=form.role.data,
+                                     teams=_chosen(form, teams))
     except AccountError as error:
         db.session.rollback()  # the half-made account must not be flushed by the look-up below
         refused = ManagementError(str(error), _field_of_account_error(form))
         return render("admin/manage/staff_new.html", refuse(form, refused), form=form)
-    return done(_l("Account for %(name)s created. Give the initial password to them in a safe way.",
-                   name=user.name), ".manage_staff_detail", user_id=user.id)
+    return done(_l("Account for %(name)s created. We have sent them an e-mail with a link to set their password; "
+                   "the link works once, for %(hours)s hours.", name=user.name, hours=_link_hours()),
+                ".manage_staff_detail", user_id=user.id)
+
+
+def _link_hours():
+    return current_app.config["PASSWORD_LINK_HOURS"]
 
 
 def _detail_page(user, posted=None, status=200):
     """The account with its forms; the posted one keeps its input and errors."""
-    forms = {"access": StaffAccessForm(formdata=None), "password": PasswordResetForm(formdata=None)}
+    forms = {"access": StaffAccessForm(formdata=None)}
     if posted:
         forms[posted[0]] = posted[1]
     if not posted or posted[0] != "access":
         _offer_teams(forms["access"], user.teams)
         forms["access"].role.data = user.role.value
         forms["access"].teams.data = [team.code for team in user.teams]
-    return render_template("admin/manage/staff_detail.html", user=user, forms=forms,
-                           is_self=user.id == current_user.id, error_form=posted[1] if posted else None), status
+    return render_template("admin/manage/staff_detail.html", user=user, forms=forms, has_password=has_password(user),
+                           link_hours=_link_hours(), is_self=user.id == current_user.id,
+                           error_form=posted[1] if posted else None), status
 
 
 @bp.get("/manage/staff/<int:user_id>")
@@ -109,16 +118,15 @@ def manage_staff_access(user_id):
 @role_required(ADMINS)
 def manage_staff_password(user_id):
     user = get_or_back(User, user_id)
-    form = PasswordResetForm()
-    if not form.validate_on_submit():
-        return _detail_page(user, ("password", form), 422)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
     try:
-        people.reset_password(user, password=form.password.data, by=current_user)
+        people.reset_password(user, by=current_user)
     except ManagementError as error:
-        status = refuse(form, error)
-        return _detail_page(user, ("password", form), status)
-    return done(_l("The password of %(name)s is reset and every session of the account has ended. "
-                   "Give the new password to them in a safe way.", name=user.name),
+        return _detail_page(user, status=refuse(ButtonForm(formdata=None), error))
+    return done(_l("The password of %(name)s is reset: the old one no longer works and every session of the account "
+                   "has ended. We have sent them an e-mail with a link to set a new password; the link works once, "
+                   "for %(hours)s hours.", name=user.name, hours=_link_hours()),
                 ".manage_staff_detail", user_id=user.id)
 
 

@@ -92,6 +92,23 @@ class CloseForm(FlaskForm):
         return Outcome(self.outcome.data)
 
 
+class RecordGradeForm(FlaskForm):
+    """A grade the resident gave by phone, at the desk or by e-mail, noted by staff."""
+
+    grade = ChoiceField(
+        _l("Grade the resident gave (1 to 10)"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],
+        validators=[InputRequired(_l("Choose the grade from 1 to 10."))],
+        invalid_message=_l("Choose the grade from 1 to 10."),
+    )
+    channel = _staff_channel(_l("How did the resident give the grade?"), _l("Choose how the grade was given."))
+    comment = TextAreaField(
+        _l("What the resident said about it (optional)"),
+        validators=[Optional(), PlainText(multiline=True),
+                    CharacterCount(maximum=2000, too_long=_l("Use at most %(count)s characters.", count=2000))],
+    )
+
+
 class ExtendForm(FlaskForm):
     new_closing_due = DateField(
         _l("New closing date"), validators=[InputRequired(_l("Fill in the new closing date."))]
@@ -122,3 +139,21 @@ class StaffReportForm(ReportFields):
 
     channel = _staff_channel(_l("How did the resident contact us?"), _l("Choose the channel."))
     received_at = _local_moment(_l("When did the resident contact us?"), _l("Fill in when the resident contacted us."))
+
+    # The same fields as the resident's form, labelled in the staff's voice: staff fill them in about someone else.
+    STAFF_LABELS = {
+        "category": _l("What went wrong, in the resident's words?"),
+        "description": _l("What the resident told us"),
+        "contact_date": _l("Date of the contact the report is about (optional)"),
+        "letter_reference": _l("Reference on the letter (optional)"),
+        "name": _l("Resident's name (optional)"),
+        "email": _l("Resident's e-mail address (optional)"),
+        "phone": _l("Resident's phone number (optional)"),
+        "contact_preference": _l("How does the resident want to be contacted?"),
+        "consent": _l("The resident agrees that the municipality uses these details to answer the report."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.STAFF_LABELS.items():
+            self[name].label.text = label

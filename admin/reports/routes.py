@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,23 +20,24 @@ from admin.reports.forms import (
     FirstContactForm,
     MessageForm,
     NoteForm,
+    RecordGradeForm,
     ReopenForm,
     StaffReportForm,
 )
 from portal.calendar.clock import LOCAL_ZONE, FutureMoment, as_utc, now_utc
 from portal.extensions import db
-from portal.i18n import current_language
+from portal.i18n import current_language, write_moment
 from portal.reference import placeholders
 from portal.reference.models import Category, Cause, StandardText
-from portal.reports import followup, workflow
+from portal.reports import followup, history_words, satisfaction, versions, workflow
 from portal.reports.intake import register_on_behalf
 from portal.reports.models import Channel, Report
 from portal.reports.terms import term_states
 from portal.reports.workflow import TransitionNotAllowed
 from portal.staff.access import ACTING_ROLES, TRIAGE_ROLES, reports_visible_to
-from portal.staff.models import Role, Team, User
+from portal.staff.models import Team
 from portal.staff.people import staff_member
-from portal.staff.teams import team_by_code
+from portal.staff.teams import members_of, team_by_code
 
 
 def visible_report(report_id):
@@ -63,16 +65,15 @@ def _action_forms(report, posted=None):
         "reopen": ReopenForm(formdata=None, prefix="reopen"),
         "extend": ExtendForm(formdata=None, prefix="extend"),
         "dismiss": DismissForm(formdata=None, prefix="dismiss"),
+        "grade": RecordGradeForm(formdata=None, prefix="grade"),
     }
     if posted:
         forms[posted[0]] = posted[1]
     teams = db.session.scalars(select(Team).where(Team.active).order_by(Team.name)).all()
     forms["assign"].team.choices = [SelectChoice(t.code, t.name) for t in teams]
-    people = db.session.scalars(
-        select(User).where(User.active, User.role.in_([Role.TEAM, Role.KCC])).order_by(User.name)
-    ).all()
+    # Each team's people under their team's name: only a member of the chosen team can be the person.
     forms["assign"].assignee.choices = [SelectChoice("", _l("Nobody in particular"))] + [
-        SelectChoice(str(u.id), u.name) for u in people
+        SelectChoice(str(member.id), f"{team.name}: {member.name}") for team, member in members_of(teams)
     ]
     forms["category"].category.choices = [SelectChoice(c.code, c.name(language)) for c in _categories()]
     texts = db.session.scalars(select(StandardText).where(StandardText.active).order_by(StandardText.title)).all()
@@ -102,15 +103,18 @@ def _prefill_message(form, report, code, texts):
     form.body.data = placeholders.fill(chosen.body(report.language), report, report.language)
 
 
-def render_detail(report, *, posted=None, status=200, show_contact=False):
+def render_detail(report, *, posted=None, status=200, show_contact=False, unsaved=None):
     return render_template(
         "admin/report.html",
+        unsaved=unsaved,
         report=report,
         forms=_action_forms(report, posted),
         allowed=workflow.allowed_actions(report, current_user),
         show_contact=show_contact,
         follow_up=followup.summary(report),
         terms=term_states(report),
+        describe_event=history_words.describe,
+        write_moment=write_moment,
     ), status
 
 
@@ -129,19 +133,35 @@ def contact_details(report_id):
 
 
 def _act(report, name, form, action):
-    """Validate the posted form, run one workflow action, commit once, and go back to the report."""
+    """Validate the posted form, claim the report, run one workflow action, commit once, go back to the report.
+
+    The claim (portal.reports.versions) makes actions on one report one at a time: the second of two people
+    acting at once, or someone acting on a page a colleague has changed since, gets the fresh page, a message,
+    and what they typed back.
+    """
     _action_forms(report, (name, form))  # gives the posted form its choices before it is validated
     if not form.validate_on_submit():
         return render_detail(report, posted=(name, form), status=422)
     try:
+        versions.take(report, versions.seen_version(request.form.get("version"), report))
         message = action(form)
+    except versions.ChangedMeanwhile:
+        db.session.rollback()
+        db.session.refresh(report)
+        return render_detail(report, posted=(name, form), status=409, unsaved=_typed_text(form))
     except TransitionNotAllowed as refusal:
         db.session.rollback()
         flash_text(refusal, "error")
-        return render_detail(report, status=409)
+        return render_detail(report, posted=(name, form), status=409)
     db.session.commit()
     flash_text(message, "success")
     return redirect(url_for(".detail", report_id=report.id), 303)
+
+
+def _typed_text(form):
+    """What the person wrote in a form that was not saved, to give it back to them."""
+    return [(field.label.text, field.data) for field in form
+            if field.type in ("StringField", "TextAreaField") and field.data]
 
 
 @bp.post("/reports/<int:report_id>/assign")
@@ -153,7 +173,7 @@ def assign(report_id):
     def run(form):
         team = team_by_code(form.team.data, active_only=True)
         workflow.assign(report, team=team, assignee=staff_member(form.assignee.data), by=current_user)
-        return _l("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
+        return gettext("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
 
     return _act(report, "assign", form, run)
 
@@ -242,9 +262,25 @@ def extend(report_id):
 
     def run(form):
         workflow.extend(report, new_closing_due=form.new_closing_due.data, reason=form.reason.data, by=current_user)
-        return _l("The closing term is now %(date)s.", date=form.new_closing_due.data.isoformat())
+        return gettext("The closing term is now %(date)s.", date=format_date(form.new_closing_due.data, "long"))
 
     return _act(report, "extend", form, run)
+
+
+@bp.post("/reports/<int:report_id>/grade")
+@role_required(ACTING_ROLES)
+def record_grade(report_id):
+    """A grade the resident gave by phone, at the desk or by e-mail: it counts like one given through the link."""
+    report = visible_report(report_id)
+    form = RecordGradeForm(prefix="grade")
+
+    def run(form):
+        if not satisfaction.record_grade(report, int(form.grade.data), form.comment.data,
+                                         channel=Channel(form.channel.data), by=current_user):
+            raise TransitionNotAllowed(_l("This report already has a grade."))
+        return _l("The grade is recorded.")
+
+    return _act(report, "grade", form, run)
 
 
 @bp.post("/reports/<int:report_id>/reopen")

@@ -1,6 +1,6 @@
 """The figures of a period as flat rows, and those rows as CSV, JSON or a text table (exports and `flask stats`).
 
-`rows(figures)` is the one flattening: the CSV and JSON here, the Excel workbook in admin/stats_export.py and the
+`rows(figures)` is the one flattening: the CSV and JSON here, the Excel workbook in admin/figures/downloads.py and the
 command all write these rows, so they carry the same numbers as the pages, which read the same Figures.
 """
 import csv
@@ -60,6 +60,17 @@ class Row:
 
 
 HEADER = [f.name for f in fields(Row)]
+# A text that starts with one of these is a formula to a spreadsheet, or can be made one (OWASP: CSV injection);
+# names of teams, categories and causes are typed by people.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value):
+    """A value for a CSV cell: a text that would look like a formula gets a leading ' so it stays text; numbers
+    stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _met(check):
@@ -96,12 +107,13 @@ def kind_of(figure):
 
 
 def to_csv(figures: Figures):
-    """UTF-8 text with a header row; shares as fractions (0.745 is 74.5%), empty where there is no figure."""
+    """UTF-8 text with a header row; shares as fractions (0.745 is 74.5%), empty where there is no figure; a text
+    that looks like a formula starts with ' (see text_cell)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows(figures):
-        writer.writerow(["" if value is None else value for value in astuple(row)])
+        writer.writerow(["" if value is None else text_cell(value) for value in astuple(row)])
     return out.getvalue()
 
 

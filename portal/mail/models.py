@@ -25,6 +25,8 @@ class OutboxMessage(db.Model):
     report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=True, index=True)
     template = db.Column(db.String(64), nullable=False)
     recipient = db.Column(db.String(254), nullable=False)
+    # Where the recipient's reply goes: the team handling the report, else the KCC; None for staff mail.
+    reply_to = db.Column(db.String(254), nullable=True)
     subject = db.Column(db.String(300), nullable=False)
     body_text = db.Column(db.Text, nullable=False)
     body_html = db.Column(db.Text, nullable=True)

@@ -25,7 +25,7 @@ QUOTED_PRINTABLE_UTF8.body_encoding = charset.QP
 BATCH_SIZE = 500
 
 
-def queue_mail(recipient, template, language, report=None, **context):
+def queue_mail(recipient, template, language, report=None, reply_to=None, **context):
     """Render an e-mail in the recipient's language and add it to the outbox (flush only, no commit).
 
     It is written in the same transaction as the change it tells about: a rollback never sends it,
@@ -37,6 +37,7 @@ def queue_mail(recipient, template, language, report=None, **context):
         body_html = render_template(f"mail/{template}/body.html", report=report, **context)
     message = OutboxMessage(
         recipient=recipient,
+        reply_to=reply_to or _reply_address(report),
         template=template,
         subject=" ".join(subject.split()),
         body_text=body_text,
@@ -46,6 +47,13 @@ def queue_mail(recipient, template, language, report=None, **context):
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def _reply_address(report):
+    """A reply about a report goes to its team, or to the KCC while it has none: a resident's reply never bounces."""
+    if report is None:
+        return None
+    return (report.team.email if report.team else None) or current_app.config["KCC_EMAIL"]
 
 
 def external_url(endpoint, **values):
@@ -117,6 +125,8 @@ def _as_mail(message):
     mail_message["Subject"] = Header(message.subject, "utf-8")
     mail_message["From"] = sender
     mail_message["To"] = message.recipient
+    if message.reply_to:
+        mail_message["Reply-To"] = message.reply_to
     mail_message["Date"] = format_datetime(now_utc())
     # One Message-ID per outbox row, so that a rare second delivery after a crash is recognisable.
     mail_message["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=sender.rpartition("@")[2] or None)

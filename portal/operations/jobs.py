@@ -12,17 +12,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.calendar import deadlines
-from portal.calendar.clock import LOCAL_ZONE, local_today, now_utc, start_of_local_day
+from portal.calendar.clock import LOCAL_ZONE, local_today, start_of_local_day
 from portal.extensions import db
 from portal.mail import outbox, review
 from portal.mail.outbox import external_url, queue_mail
 from portal.operations.models import JobRun
 from portal.reports import retention
-from portal.reports.history import record_event
+from portal.reports.escalations import escalate_passed_terms
 from portal.reports.models import OPEN_STATUSES, Report
 from portal.staff.models import Role, Team, User
 
@@ -78,40 +78,6 @@ def send_team_digests(today=None):
     return sent
 
 
-ESCALATIONS = (
-    # term, its due column, the moment that meets it, the marker column
-    ("first_contact", Report.first_contact_due, Report.first_contact_at, Report.first_contact_escalated_at),
-    ("closing", Report.closing_due, Report.closed_at, Report.closing_escalated_at),
-)
-
-
-def escalate_passed_terms(today=None):
-    """Once per report and term, as soon as the term has passed: tell the team and the KCC."""
-    today = today or local_today()
-    kcc_address = current_app.config["KCC_EMAIL"]
-    escalated = 0
-    for term, due, done, marker in ESCALATIONS:
-        candidates = db.session.scalars(
-            select(Report.id).where(Report.status.in_(OPEN_STATUSES), due < today, done.is_(None), marker.is_(None))
-        ).all()
-        for report_id in candidates:
-            claimed = db.session.execute(
-                update(Report).where(Report.id == report_id, marker.is_(None)).values({marker.key: now_utc()})
-            ).rowcount
-            if claimed != 1:
-                db.session.rollback()
-                continue
-            report = db.session.get(Report, report_id)
-            recipients = [address for address in (report.team.email if report.team else None, kcc_address) if address]
-            for address in dict.fromkeys(recipients):
-                queue_mail(address, "escalation", "nl", report=report, term=term,
-                           report_url=external_url("admin.detail", report_id=report.id))
-            record_event(report, "escalated", None, term=term)
-            db.session.commit()
-            escalated += 1
-    return escalated
-
-
 def first_working_day_of_month(day):
     first = day.replace(day=1)
     while not deadlines.is_working_day(first):
@@ -153,11 +119,14 @@ def notify_failed_mail(today=None):
 
 
 def apply_retention(today=None):
+    """Each night: personal data of reports past their retention term, and staff actions past theirs; returns
+    how many reports were anonymised."""
     today = today or local_today()
     if not claim_period("retention", today.isoformat()):
         db.session.rollback()
         return 0
     count = retention.anonymise_expired()
+    retention.remove_expired_staff_actions()
     db.session.commit()
     return count
 

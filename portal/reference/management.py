@@ -3,6 +3,7 @@
 Each function checks its rule, changes the model and flushes; the view commits. A broken rule raises
 ManagementError with a message for the admin and the name of the form field it is about.
 """
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -89,9 +90,10 @@ def _check_placeholders(fields):
     for field, text in fields.items():
         unknown = placeholders.unknown(text)
         if unknown:
+            # gettext now, not a lazy string: that counts as safe markup, and the names are what the admin typed.
             raise ManagementError(
-                _l("Unknown placeholder: %(names)s. Use only the placeholders listed.",
-                   names=", ".join("{" + name + "}" for name in unknown)),
+                gettext("Unknown placeholder: %(names)s. Use only the placeholders listed.",
+                        names=", ".join("{" + name + "}" for name in unknown)),
                 field,
             )
 

@@ -22,6 +22,8 @@ MEANINGS = {
 NAMES = tuple(MEANINGS)
 _KNOWN = re.compile(r"\{([a-z_]+)\}")
 _BRACED = re.compile(r"\{([^{}\s]*)\}")
+# A gap a standard text leaves for the writer: "[schrijf hier uw vraag]".
+_GAP = re.compile(r"\[[^\[\]\n]{1,200}\]")
 
 
 def unknown(text):
@@ -31,6 +33,15 @@ def unknown(text):
         if name not in MEANINGS and name not in found:
             found.append(name)
     return found
+
+
+def first_gap(text):
+    """The first part of a filled-in text that still waits for the writer: a [gap] or an unknown {placeholder}."""
+    gap = _GAP.search(text or "")
+    if gap:
+        return gap.group(0)
+    unknown_names = unknown(text)
+    return "{" + unknown_names[0] + "}" if unknown_names else None
 
 
 def values_for(report, language):

@@ -77,6 +77,8 @@ class Report(db.Model):
     )
 
     id = db.Column(db.Integer, primary_key=True)
+    # Raised by every staff action (portal.reports.concurrency): two people acting at once never both succeed.
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
     reference = db.Column(db.String(12), nullable=False, unique=True)
     received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     channel = db.Column(enum_column(Channel), nullable=False, default=Channel.WEB)
@@ -121,6 +123,8 @@ class Report(db.Model):
     grade = db.Column(db.Integer, nullable=True)
     grade_comment = db.Column(db.Text, nullable=True)
     graded_at = db.Column(UTCDateTime, nullable=True)
+    # How the grade reached us: the link in the closing e-mail (web), or staff who noted it (phone, desk, e-mail).
+    grade_channel = db.Column(enum_column(Channel, name="grade_channel"), nullable=True)
 
     # Retention: when contact details and free text were removed; the anonymous facts stay.
     anonymised_at = db.Column(UTCDateTime, nullable=True)

@@ -1,14 +1,19 @@
 """Privacy (AVG): personal data kept only as long as needed, and a resident's data found, exported or erased.
 
 Anonymising a report removes its contact details and every free text (the resident's story, notes,
-messages, summaries, the grade's comment) from the report row, its history and its outbox rows; the
-anonymous facts stay for the figures: dates, category, team, channel, outcome, causes, grade.
+messages, summaries, the grade's comment) from the report row, its history and its outbox rows (the
+address, the text and the server's last answer, which can quote the address); the anonymous facts stay
+for the figures: dates, category, team, channel, outcome, causes, grade.
 The history is insert-only everywhere else; redacting its free text here is the one exception, and it
 is itself recorded as an event.
+
+The record of staff actions holds no personal data of residents (it keeps only codes and choices, see
+admin/audit/record.py); it is kept as long as the reports it covers can hold personal data and then
+removed by the same nightly job: the retention term, plus a year in which a report can be open.
 """
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, delete, or_, select, update
 
 from portal.calendar.clock import now_utc
 from portal.contact_details import normalise_email, normalise_phone
@@ -16,10 +21,13 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.reports.history import record_event
 from portal.reports.models import Report, ReportEvent, ReportStatus
+from portal.staff.models import StaffAction
 
 # Keys of event details that can hold free text or personal data.
 FREE_TEXT_KEYS = ("text", "summary", "body", "subject", "reason", "explanation")
 REMOVED = "[removed]"
+# How long a report can be open before its retention term starts (at closing), for the record of staff actions.
+OPEN_MONTHS = 12
 
 
 def retention_cutoff(now=None):
@@ -52,7 +60,8 @@ def anonymise(report, *, by=None, kind="anonymised"):
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.report_id == report.id)
-        .values(recipient=REMOVED, subject=REMOVED, body_text="", body_html=None)
+        .values(recipient=REMOVED, subject=REMOVED, body_text="", body_html=None,
+                last_error=case((OutboxMessage.last_error.is_(None), None), else_=REMOVED))
     )
     report.anonymised_at = now_utc()
     record_event(report, kind, by)
@@ -70,6 +79,23 @@ def anonymise_expired(now=None, batch=500):
             anonymise(report)
         db.session.commit()
         count += len(reports)
+
+
+def staff_actions_months():
+    """Months the record of staff actions is kept: at least as long as the reports it covers keep personal
+    data (MELDPUNT_RETENTION_MONTHS after closing, plus OPEN_MONTHS while open); STAFF_ACTIONS_MONTHS may
+    ask for longer, never for shorter."""
+    config = current_app.config
+    least = config["RETENTION_MONTHS"] + OPEN_MONTHS
+    return max(int(config.get("STAFF_ACTIONS_MONTHS") or least), least)
+
+
+def remove_expired_staff_actions(now=None):
+    """The nightly job: delete the staff actions older than staff_actions_months(); returns how many."""
+    cutoff = (now or now_utc()) - relativedelta(months=staff_actions_months())
+    # A Core DELETE: the record is append-only for everyone else; its retention is the one exception.
+    result = db.session.execute(delete(StaffAction.__table__).where(StaffAction.created_at < cutoff))
+    return result.rowcount
 
 
 def reports_of_person(*, email=None, phone=None):

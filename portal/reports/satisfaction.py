@@ -8,7 +8,7 @@ from sqlalchemy import update
 from portal.calendar.clock import now_utc
 from portal.extensions import db
 from portal.reports.history import record_event
-from portal.reports.models import Report, ReportStatus
+from portal.reports.models import Channel, Report, ReportStatus
 
 VALID_DAYS = 30
 SALT = "meldpunt-satisfaction"
@@ -50,15 +50,18 @@ def report_for_token(token):
     return report, None
 
 
-def record_grade(report, grade, comment):
-    """Store the grade once; a conditional UPDATE, so two answers sent at once cannot both count."""
+def record_grade(report, grade, comment, *, channel=Channel.WEB, by=None):
+    """Store the grade once, with how it reached us: the resident's link (web), or staff who noted a grade given by
+    phone, at the desk or by e-mail (`by`). A conditional UPDATE, so two answers at once cannot both count."""
     result = db.session.execute(
         update(Report)
         .where(Report.id == report.id, Report.grade.is_(None))
-        .values(grade=grade, grade_comment=comment or None, graded_at=now_utc())
+        .values(grade=grade, grade_comment=comment or None, graded_at=now_utc(), grade_channel=channel)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
-    record_event(report, "graded", None, grade=grade)
+    db.session.refresh(report)
+    record_event(report, "graded", by, grade=grade, channel=channel.value)
     db.session.flush()
     return True

@@ -4,13 +4,16 @@ Functions change the report, append the event and queue any e-mail, and flush; t
 """
 from datetime import timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.calendar import deadlines
 from portal.calendar.clock import FutureMoment, now_utc, past_moment
 from portal.extensions import db
+from portal.labels import STATUS_LABELS
 from portal.mail.outbox import external_url, queue_mail
+from portal.reference import placeholders
 from portal.reports import followup
 from portal.reports.history import record_event
 from portal.reports.models import OPEN_STATUSES, Channel, Outcome, Report, ReportStatus
@@ -28,6 +31,7 @@ TRANSITIONS = {
     "send_message": OPEN_STATUSES + (S.CLOSED,),
     "extend": (S.ASSIGNED, S.CONTACTED),
     "add_note": tuple(S),
+    "record_grade": (S.CLOSED,),
 }
 # Awb 9:11 second paragraph: the term may be extended once, by at most four weeks.
 MAX_EXTENSION = timedelta(weeks=4)
@@ -49,6 +53,8 @@ def allowed_actions(report, user):
         actions.discard("extend")  # Awb 9:11: once only
     if not report.email:
         actions.discard("send_message")  # a message goes by e-mail
+    if report.grade is not None:
+        actions.discard("record_grade")  # one grade per report
     if not may_triage(user):
         actions.discard("dismiss")
     return actions
@@ -57,7 +63,8 @@ def allowed_actions(report, user):
 def _require(report, action):
     if report.status not in TRANSITIONS[action]:
         raise TransitionNotAllowed(
-            _l("This cannot be done now: the report's status is %(status)s.", status=report.status.value)
+            gettext("This cannot be done now: the report's status is %(status)s.",
+                    status=str(STATUS_LABELS[report.status]).lower())
         )
 
 
@@ -72,8 +79,8 @@ def assign(report, *, team, assignee=None, by):
         raise TransitionNotAllowed(_l("Choose a team."))
     if assignee is not None and team not in assignee.teams:
         # A person outside the team could not even open the report.
-        raise TransitionNotAllowed(_l("%(name)s is not a member of %(team)s. Choose someone from that team.",
-                                      name=assignee.name, team=team.name))
+        raise TransitionNotAllowed(gettext("%(name)s is not a member of %(team)s. Choose someone from that team.",
+                                           name=assignee.name, team=team.name))
     before = {
         "team": report.team.code if report.team else None,
         "assignee": report.assignee.name if report.assignee else None,
@@ -87,6 +94,16 @@ def assign(report, *, team, assignee=None, by):
     record_event(report, "assigned", by, before=before,
                  after={"team": team.code, "assignee": assignee.name if assignee else None})
     db.session.flush()
+    _tell_team(report)
+
+
+def _tell_team(report):
+    """The promise on the team page: the team's address (and the person, when there is one) gets a message."""
+    report_url = external_url("admin.detail", report_id=report.id)
+    if report.team.email:
+        queue_mail(report.team.email, "assigned", "nl", report=report, report_url=report_url, for_assignee=False)
+    if report.assignee is not None and report.assignee.email != report.team.email:
+        queue_mail(report.assignee.email, "assigned", "nl", report=report, report_url=report_url, for_assignee=True)
 
 
 def change_category(report, *, category, by):
@@ -212,9 +229,18 @@ def _other_report_reference(report, typed):
 
 
 def send_message(report, *, subject, body, by):
+    """An e-mail to the resident; the known {placeholders} are filled in, and a text that still holds a gap to fill
+    ("[schrijf hier uw vraag]", an unknown {name}) is refused, saying which."""
     _require(report, "send_message")
     if not report.email:
         raise TransitionNotAllowed(_l("This resident left no e-mail address."))
+    subject = placeholders.fill(subject, report, report.language)
+    body = placeholders.fill(body, report, report.language)
+    for part, text in ((_l("subject"), subject), (_l("message"), body)):
+        gap = placeholders.first_gap(text)
+        if gap:
+            raise TransitionNotAllowed(_l("The %(part)s still holds %(gap)s. Write your own words there before "
+                                          "sending.", part=str(part), gap=gap))
     queue_mail(report.email, "message", report.language, report=report, subject=subject, body=body,
                status_url=external_url("portal.status", code=report.reference))
     record_event(report, "message_sent", by, subject=subject, body=body)

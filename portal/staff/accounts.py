@@ -8,13 +8,15 @@ from functools import lru_cache
 import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.calendar.clock import now_utc
 from portal.contact_details import normalise_email
 from portal.extensions import db
-from portal.staff.models import Role, User
+from portal.staff import notices
+from portal.staff.models import RecoveryCode, Role, User
 
 MIN_PASSWORD_LENGTH = 12
 RECOVERY_CODE_COUNT = 10
@@ -56,27 +58,45 @@ def password_problems(password, *, email="", name=""):
     return problems
 
 
-def set_password(user, password):
+def hash_new_password(user, password):
+    """The hash to store for a new password of this account; AccountError when the password is too weak."""
     problems = password_problems(password, email=user.email, name=user.name)
     if problems:
         raise AccountError(" ".join(str(p) for p in problems))
-    user.password_hash = generate_password_hash(password, method=_password_method())
+    return generate_password_hash(password, method=_password_method())
+
+
+def set_password(user, password):
+    user.password_hash = hash_new_password(user, password)
     end_all_sessions(user)
 
 
-def create_user(*, email, name, role, password, teams=()):
+def create_user(*, email, name, role, password=None, teams=()):
+    """A new account. Without a password it cannot log in until its holder sets one through an e-mailed link."""
     email = normalise_email(email)
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
         raise AccountError(_l("An account with this e-mail address already exists."))
     role = Role(role)
     if role is Role.TEAM and not teams:
         raise AccountError(_l("A team member belongs to at least one team."))
-    user = User(email=email, name=name.strip(), role=role, password_hash="", session_token="",
-                recovery_code_hashes=[], teams=list(teams))
-    set_password(user, password)
+    user = User(email=email, name=name.strip(), role=role, password_hash="", session_token="", teams=list(teams))
+    if password is None:
+        end_all_sessions(user)
+    else:
+        set_password(user, password)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def has_password(user):
+    return bool(user.password_hash)
+
+
+def password_matches(user, password):
+    """Whether this is the account's password; as slow when it has none yet."""
+    stored = user.password_hash or _dummy_hash(_password_method())
+    return check_password_hash(stored, password or "") and has_password(user)
 
 
 def authenticate(email, password):
@@ -85,14 +105,34 @@ def authenticate(email, password):
     if user is None:
         check_password_hash(_dummy_hash(_password_method()), password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not password_matches(user, password) or not user.active:
         return None
     return user
 
 
+class WrongPassword(AccountError):
+    """The current password given to change it was not the account's password."""
+
+
+def change_password(user, *, current_password, new_password, language):
+    """A staff member's own change: the current password first; every session of the account ends (the view
+    starts a new one for the browser that asked), and the holder gets an e-mail about it."""
+    if not password_matches(user, current_password):
+        raise WrongPassword(_l("This is not your current password."))
+    if current_password == new_password:
+        raise AccountError(_l("Choose a new password that differs from your current one."))
+    set_password(user, new_password)
+    db.session.flush()
+    notices.tell_password_changed(user, language)
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
 def end_all_sessions(user):
     """A new session token: every log-in cookie issued before stops working."""
-    user.session_token = secrets.token_urlsafe(32)
+    user.session_token = new_session_token()
 
 
 def record_login(user):
@@ -124,16 +164,34 @@ def _accepted_step(secret, code, at=None):
 
 
 def verify_totp(user, code, *, secret=None, at=None):
-    """True for a valid code not used before; the used step is remembered so a replay fails."""
+    """True for a valid code whose time step is newer than any accepted before.
+
+    The step is claimed with a conditional UPDATE: of several log-ins sending the same code at once, exactly one
+    changes the row (the others wait for its commit and then find the step taken), so a code works once.
+    """
     step = _accepted_step(secret or user.totp_secret, code, at)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
 def _hash_recovery_code(code):
     return hashlib.sha256("".join(code.split()).upper().encode()).hexdigest()
+
+
+def _replace_recovery_codes(user, hashes):
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hashed) for hashed in hashes)
+    db.session.flush()
 
 
 def enable_two_factor(user, secret, code):
@@ -142,24 +200,26 @@ def enable_two_factor(user, secret, code):
         raise AccountError(_l("This code is not right. Check the time on your phone and try the newest code."))
     user.totp_secret = secret
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
-    user.recovery_code_hashes = [_hash_recovery_code(c) for c in codes]
+    _replace_recovery_codes(user, {_hash_recovery_code(c) for c in codes})
     return codes
 
 
 def use_recovery_code(user, code):
-    """True once per recovery code; the code is struck off."""
-    hashed = _hash_recovery_code(code or "")
-    remaining = list(user.recovery_code_hashes or [])
-    for stored in remaining:
-        if hmac.compare_digest(stored, hashed):
-            remaining.remove(stored)
-            user.recovery_code_hashes = remaining
-            return True
-    return False
+    """True once per recovery code: a conditional DELETE strikes it off, and only the request that deleted
+    the row gets in."""
+    used = db.session.execute(
+        delete(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                   RecoveryCode.code_hash == _hash_recovery_code(code or ""))
+    )
+    return used.rowcount == 1
+
+
+def recovery_codes_left(user):
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def disable_two_factor(user):
     user.totp_secret = None
     user.totp_last_step = None
-    user.recovery_code_hashes = []
+    _replace_recovery_codes(user, ())
     end_all_sessions(user)

@@ -51,7 +51,8 @@ class User(db.Model):
     totp_secret = db.Column(db.String(64), nullable=True)
     # The last TOTP time step accepted, so that a code is never accepted twice.
     totp_last_step = db.Column(db.BigInteger, nullable=True)
-    recovery_code_hashes = db.Column(db.JSON, nullable=False, default=list)
+    # When the holder was last told by e-mail that log-ins to the account were paused: one mail per window.
+    throttle_notice_at = db.Column(UTCDateTime, nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime, nullable=True)
 
@@ -74,6 +75,19 @@ class User(db.Model):
 
     def __repr__(self):
         return f"<User {self.email} {self.role.value}>"
+
+
+class RecoveryCode(db.Model):
+    """One unused recovery code of an account, as its hash. Using the code deletes its row, so that a
+    conditional DELETE lets exactly one of two log-ins sent at once have it."""
+
+    __tablename__ = "recovery_codes"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    code_hash = db.Column(db.String(64), primary_key=True)
+
+    def __repr__(self):
+        return f"<RecoveryCode of user {self.user_id}>"
 
 
 class StaffAction(db.Model):

@@ -1,4 +1,5 @@
 """Teams: the one look-up by code, and teams as admins create, edit and (de)activate them."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,6 +22,12 @@ def team_by_code(code, *, active_only=False):
     return db.session.scalar(query)
 
 
+def members_of(teams):
+    """(team, member) for every active member of these teams, by team and then name."""
+    return [(team, member) for team in teams
+            for member in sorted((m for m in team.members if m.active), key=lambda m: m.name)]
+
+
 def team_id_by_code(code):
     """The team's id as a subquery, for filters that should cost no extra round trip."""
     return select(Team.id).where(Team.code == normalise_code(code)).scalar_subquery()
@@ -32,7 +39,7 @@ def teams_by_code(codes):
     teams = db.session.scalars(select(Team).where(Team.code.in_(wanted))).all()
     missing = wanted - {team.code for team in teams}
     if missing:
-        raise ManagementError(_l("Unknown team: %(codes)s", codes=", ".join(sorted(missing))), "teams")
+        raise ManagementError(gettext("Unknown team: %(codes)s", codes=", ".join(sorted(missing))), "teams")
     return teams
 
 
@@ -64,7 +71,7 @@ def set_team_active(team, *, active):
             select(Category.name_nl).where(Category.default_team_id == team.id).order_by(Category.position)
         ).all()
         if defaults:
-            raise ManagementError(_l(
+            raise ManagementError(gettext(
                 "This team is the default team of: %(categories)s. Choose another default team there first.",
                 categories=", ".join(defaults),
             ))
