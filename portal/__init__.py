@@ -1,5 +1,7 @@
 """Meldpunt: create_app is the only way the application comes to life."""
+import logging
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +23,7 @@ def create_app(test_config=None):
         instance_path=str(ROOT / "instance"),
     )
     _configure(app, env_name, test_config)
+    _configure_logging()
     _init_extensions(app)
     _register_parts(app)
     return app
@@ -32,7 +35,7 @@ def _configure(app, env_name, test_config):
     app.config.from_prefixed_env()  # FLASK_* is read last, as CONTRACT.md promises.
     if test_config:
         app.config.update(test_config)
-    config_module.check_secret_key(app.config)
+    config_module.check_production_settings(app.config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'meldpunt.sqlite'}"
@@ -42,6 +45,18 @@ def _configure(app, env_name, test_config):
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _configure_logging():
+    """Meldpunt's log (errors with their traceback and request id) to standard error, where gunicorn, systemd's
+    journal and `flask run` show it; an operator's own logging set-up, if any, is left as it is."""
+    logger = logging.getLogger("meldpunt")
+    if logger.hasHandlers():
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def _init_extensions(app):

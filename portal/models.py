@@ -19,6 +19,6 @@ from portal.staff.models import RecoveryCode, Role, StaffAction, Team, User, tea
 
 __all__ = [
     "OPEN_CONDITION", "OPEN_STATUSES", "Category", "Cause", "Channel", "ClosingDay", "ContactPreference", "JobRun",
-    "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role", "StaffAction",
-    "StandardText", "Target", "TargetDirection", "Team", "User", "report_causes", "team_members",
+    "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role",
+    "StaffAction", "StandardText", "Target", "TargetDirection", "Team", "User", "report_causes", "team_members",
 ]

@@ -1,5 +1,7 @@
-"""Free text from residents: plain text only, markup stripped, unreadable characters refused."""
+"""Free text from residents: plain text only, markup stripped, unreadable characters refused; and which name
+may go into an e-mail we send."""
 import html
+import re
 import unicodedata
 
 import bleach
@@ -45,3 +47,29 @@ def clean_plain_text(text, *, multiline=True):
     if not multiline:
         stripped = " ".join(stripped.split())
     return stripped.strip()
+
+
+# A name in an e-mail we send is read as our words: only a name-shaped value goes in (see name_for_mail).
+NAME_MAX_LENGTH = 60
+# Each word of the name, after every letter has been replaced by "a": a word with inner hyphens or apostrophes
+# (Anne-Marie, d'Ancona, 't), perhaps abbreviated with a dot (Jr.), or initials (A. or A.B.).
+_NAME_WORD = r"(?:a\.)+|['\u2019]?a+(?:[-'\u2019]a+)*\.?"
+_NAME_SHAPE = re.compile(rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD}))*")
+
+
+def name_for_mail(name):
+    """The name, if it looks like a person's name, for a greeting in an e-mail; None otherwise.
+
+    A public form lets anyone put any text and any address in; a "name" such as "Jan. Let op: uw DigiD wordt
+    geblokkeerd, ga naar https://…" would make our own mail carry a stranger's message. Only letters (accented
+    ones too), spaces, hyphens, apostrophes and dots in the shape of a name, at most 60 characters, pass; no
+    digits, no other punctuation, so no address or web link. Anything else gets the general greeting.
+    """
+    if not name:
+        return None
+    name = " ".join(unicodedata.normalize("NFC", str(name)).split())
+    if not name or len(name) > NAME_MAX_LENGTH:
+        return None
+    # Letters and combining marks of any script become "a"; what is left must be the shape of a name.
+    shape = "".join("a" if unicodedata.category(char)[0] in "LM" else char for char in name)
+    return name if _NAME_SHAPE.fullmatch(shape) else None

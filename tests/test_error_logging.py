@@ -49,7 +49,9 @@ def test_an_unexpected_error_is_logged_with_traceback_but_without_personal_data(
     assert len(records) == 1
     record = records[0]
     assert record.levelno == logging.ERROR
-    assert record.getMessage() == "Unexpected error on POST /test-only/broken"
+    request_id = response.headers["X-Request-ID"]
+    assert record.getMessage() == f"Unexpected error on POST /test-only/broken (request {request_id})"
+    assert request_id in page, "the page shows the id a resident can quote"
     assert record.exc_info is not None and record.exc_info[0] is DeliberateFailure
     assert "DeliberateFailure: the view broke" in caplog.text  # the formatted traceback is in the output
     assert "Traceback (most recent call last)" in caplog.text

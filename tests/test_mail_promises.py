@@ -240,7 +240,8 @@ def test_the_message_sent_is_readable_by_colleagues_and_a_reply_reaches_the_team
     login(kcc)
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
     sent = client.post(f"/admin/reports/{report.id}/message", data={
-        "csrf_token": csrf_token_from(page), "version": str(report.version), "message-subject": "Uw melding {reference}",
+        "csrf_token": csrf_token_from(page), "version": str(report.version),
+        "message-subject": "Uw melding {reference}",
         "message-body": "Beste {name},\n\nWij bellen u morgen om tien uur."})
     assert sent.status_code == 303
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)

@@ -108,13 +108,13 @@ def test_the_report_page_offers_an_extension_only_until_it_was_used(client, desk
     report = desk["report"]
     act(client, report, "assign", **{"assign-team": "BZ"})
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
-    assert 'action="/admin/reports/%d/extend"' % report.id in page
+    assert f'action="/admin/reports/{report.id}/extend"' in page
     db.session.refresh(report)
     new_due = (report.closing_due + timedelta(days=7)).isoformat()
     assert act(client, report, "extend", **{"extend-new_closing_due": new_due,
                                             "extend-reason": "We wachten op informatie."}).status_code == 303
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
-    assert 'action="/admin/reports/%d/extend"' % report.id not in page, "Awb 9:11 allows one extension"
+    assert f'action="/admin/reports/{report.id}/extend"' not in page, "Awb 9:11 allows one extension"
 
 
 def test_a_report_without_an_address_offers_no_e_mail_message(client, desk, make_report):
@@ -142,3 +142,24 @@ def test_teams_created_on_the_command_line_follow_the_same_rules_as_on_the_page(
     assert made.exit_code == 0, made.output
     team = db.session.scalar(select(Team).where(Team.code == "WON"))
     assert (team.name, team.email) == ("Wonen", "wonen@dronten.example")
+
+
+def test_a_reopened_report_that_had_first_contact_keeps_it_and_is_not_offered_it_again(client, desk, db):
+    from portal.models import Cause, Channel, Outcome, ReportStatus
+    from portal.reports import workflow
+
+    report = desk["report"]
+    workflow.assign(report, team=desk["team"], by=desk["kcc"])
+    from portal.calendar.clock import now_utc
+
+    contact = now_utc()
+    workflow.record_first_contact(report, channel=Channel.PHONE, at=contact, summary="Gebeld.", by=desk["kcc"])
+    workflow.close(report, outcome=Outcome.RESOLVED, causes=[db.session.scalar(select(Cause).limit(1))],
+                   summary="Opgelost.", by=desk["kcc"])
+    db.session.commit()
+    assert act(client, report, "reopen", **{"reopen-reason": "De inwoner belde terug."}).status_code == 303
+    db.session.refresh(report)
+    assert report.status is ReportStatus.CONTACTED
+    assert report.first_contact_at == contact and report.next_due == report.closing_due
+    page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    assert f"/admin/reports/{report.id}/first-contact" not in page, "first contact cannot be recorded twice"

@@ -215,8 +215,12 @@ def test_hostile_text_never_reaches_the_page_as_markup(client, db, report_form_d
 
 def test_honeypot_is_answered_as_a_success_and_stores_nothing(client, db, report_form_data):
     response = client.post("/melden", data=report_form_data(website="http://spam.example"))
-    assert response.status_code == 200
-    assert re.search(r"MC-[0-9A-Z]{4}-[0-9A-Z]{4}", response.get_data(as_text=True))
+    assert response.status_code == 303, "a robot gets the same answer as a resident"
+    reference = response.headers["Location"].rsplit("/", 1)[1]
+    assert PATTERN.match(reference)
+    received = client.get(response.headers["Location"])
+    assert received.status_code == 200
+    assert reference in received.get_data(as_text=True)
     assert_nothing_stored(db)
 
 

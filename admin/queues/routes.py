@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from admin.auth.routes import home_for
 from admin.blueprint import bp
+from admin.flashing import flash_text
 from admin.guards import role_required
 from admin.queues.forms import QueueFilterForm
 from portal.extensions import db
@@ -43,9 +44,13 @@ def _filter_form():
     return form
 
 
+def _usable(field):
+    """The filter's value, or None when it was not understood (then it is left out, and the page says so)."""
+    return None if field.errors else field.data
+
+
 def _filters_from(form, **extra):
-    form.validate()
-    status = form.status.data
+    status = _usable(form.status)
     if status == "all":
         statuses = tuple(ReportStatus)
     elif status in {s.value for s in ReportStatus}:
@@ -54,30 +59,36 @@ def _filters_from(form, **extra):
         statuses = OPEN_STATUSES
     return queue.QueueFilters(
         statuses=statuses,
-        category=form.category.data or None,
-        team=form.team.data or None,
-        channel=form.channel.data or None,
-        overdue=form.overdue.data == "yes",
-        received_from=form.received_from.data if not form.received_from.errors else None,
-        received_to=form.received_to.data if not form.received_to.errors else None,
-        text=(form.q.data or "").strip() or None,
+        category=_usable(form.category) or None,
+        team=_usable(form.team) or None,
+        channel=_usable(form.channel) or None,
+        overdue=_usable(form.overdue) == "yes",
+        received_from=_usable(form.received_from),
+        received_to=_usable(form.received_to),
+        text=(_usable(form.q) or "").strip() or None,
         **extra,
     )
 
 
 def _render_queue(title, endpoint, **extra):
     form = _filter_form()
+    understood = form.validate()
+    if not understood:
+        left_out = ", ".join(str(field.label.text) for field in form if field.errors)
+        flash_text(_l("These filters could not be used and were left out: %(filters)s.", filters=left_out), "error")
     filters = _filters_from(form, **extra)
     after = queue.decode_cursor(request.args.get("after"))
     reports, cursor = queue.page(current_user, filters, after=after)
     counts = queue.counts(current_user, filters)
-    args = {key: value for key, value in request.args.items() if key != "after" and value}
+    # The links to other pages carry the filters that were understood, not the ones left out.
+    args = {key: value for key, value in request.args.items()
+            if key != "after" and value and not (key in form and form[key].errors)}
     next_url = url_for(endpoint, **args, after=queue.encode_cursor(cursor)) if cursor else None
     first_url = url_for(endpoint, **args) if after else None
     return render_template(
         "admin/queue.html", title=title, form=form, reports=reports, counts=counts,
         next_url=next_url, first_url=first_url, endpoint=endpoint,
-    )
+    ), 200 if understood else 422
 
 
 @bp.get("/queue", endpoint="queue")

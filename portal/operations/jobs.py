@@ -26,7 +26,7 @@ from portal.reports.escalations import escalate_passed_terms
 from portal.reports.models import OPEN_STATUSES, Report
 from portal.staff.models import Role, Team, User
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("meldpunt.jobs")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.clock import local_date
+from portal.text import name_for_mail
 
 MEANINGS = {
     "reference": _l("the reference of the report"),
@@ -50,7 +51,7 @@ def values_for(report, language):
     with force_locale(language):
         return {
             "reference": report.reference,
-            "name": report.name or gettext("resident"),
+            "name": name_for_mail(report.name) or gettext("resident"),
             "received_date": format_date(local_date(report.received_at), "long"),
             "first_contact_due": format_date(report.first_contact_due, "long"),
             "closing_due": format_date(report.closing_due, "long"),

@@ -4,6 +4,7 @@ Field names as CONTRACT.md gives them; messages at B1 level in the person's lang
 """
 from datetime import date
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
@@ -20,6 +21,23 @@ from portal.text import UnreadableText, clean_plain_text
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 5000
 EARLIEST_CONTACT_DATE = date(2000, 1, 1)
+
+
+class TextOnlyForm(FlaskForm):
+    """A form that reads only the posted form fields: never uploaded files, never a JSON body.
+
+    Flask-WTF would hand a file sent in a field's place (a multipart POST with a file as `description`) or a
+    number or list from a JSON body to the fields, which expect text; such a field is simply missing here, and
+    the form says what to fill in.
+    """
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is not None and hasattr(formdata, "getlist"):
+                return formdata  # given by the caller
+            if super().wrap_formdata(form, formdata) is None:
+                return None  # nothing submitted
+            return request.form or None
 
 
 class DayField(DateField):
@@ -57,6 +75,8 @@ class PlainText:
     def __call__(self, form, field):
         if not field.data:
             return
+        if not isinstance(field.data, str):
+            raise StopValidation(_l("Type your answer as text."))
         try:
             field.data = clean_plain_text(field.data, multiline=self.multiline)
         except UnreadableText:
@@ -99,7 +119,7 @@ def email_address(form, field):
         raise ValidationError(_l("Fill in an e-mail address like name@example.nl.")) from None
 
 
-class ReportFields(FlaskForm):
+class ReportFields(TextOnlyForm):
     category = ChoiceField(
         _l("What went wrong?"),
         validators=[InputRequired(_l("Choose what went wrong."))],

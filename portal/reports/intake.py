@@ -1,12 +1,15 @@
-"""Receiving a report: its reference, its terms, the first history event and the confirmation e-mail."""
-from dataclasses import dataclass
-from datetime import date, datetime
+"""Receiving a report: its reference, its terms, the first history event and the confirmation e-mail; and the
+receipt the resident sees afterwards."""
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select
+from flask import current_app
+from sqlalchemy import exists, func, select
 
 from portal.calendar import deadlines
 from portal.calendar.clock import now_utc, past_moment
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.mail.outbox import external_url, queue_mail
 from portal.reference.models import Category
 from portal.reports.history import record_event
@@ -26,6 +29,11 @@ class ReportDetails:
     email: str | None = None
     phone: str | None = None
     contact_preference: ContactPreference = ContactPreference.NONE
+
+
+# A public form lets anyone give any address: at most this many confirmations go to one address in 24 hours
+# (FLASK_CONFIRMATIONS_PER_ADDRESS_PER_DAY). Later reports are stored and handled as usual, without the mail.
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
 
 
 def _unused_reference():
@@ -63,7 +71,7 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
     db.session.add(report)
     record_event(report, "received", created_at=received_at, channel=channel.value, category=category.code)
     db.session.flush()
-    if report.email:
+    if report.email and _may_confirm(report):
         queue_mail(
             report.email,
             "confirmation",
@@ -72,6 +80,24 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
             status_url=external_url("portal.status", code=report.reference),
         )
     return report
+
+
+def _may_confirm(report):
+    """Whether this report's confirmation may go out: always for one staff registered, for one from the form
+    only while its address has had fewer than the day's confirmations."""
+    if report.channel is not Channel.WEB:
+        return True
+    limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
+    # Counted over the reports with the address (each got its confirmation until the limit was reached), on the
+    # received_at index: a day's reports, not the whole outbox. Case-blind, so "Jan@" and "jan@" are one address.
+    earlier = db.session.scalar(
+        select(func.count()).select_from(Report).where(
+            Report.received_at >= now_utc() - timedelta(days=1),
+            func.lower(Report.email) == report.email.lower(),
+            Report.id != report.id,
+        )
+    )
+    return earlier < limit
 
 
 def register_on_behalf(details: ReportDetails, *, language, channel, received_at, by):
@@ -85,3 +111,63 @@ def register_on_behalf(details: ReportDetails, *, language, channel, received_at
 
 def find_by_reference(reference):
     return db.session.scalar(select(Report).where(Report.reference == reference))
+
+
+@dataclass
+class Receipt:
+    """What the page after sending tells the resident: the reference, by when we contact (None when they did not
+    ask for contact) and close, and whether a confirmation e-mail is on its way ("queued"), was held back
+    ("withheld", too many to one address today) or has no address (None)."""
+
+    reference: str
+    contact_due: date | None
+    closing_due: date
+    confirmation: str | None
+
+    def as_dict(self):
+        return {key: value.isoformat() if isinstance(value, date) else value for key, value in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The receipt kept in the session, or None when there is none (or one from an older version)."""
+        try:
+            return cls(
+                reference=data["reference"],
+                contact_due=date.fromisoformat(data["contact_due"]) if data.get("contact_due") else None,
+                closing_due=date.fromisoformat(data["closing_due"]),
+                confirmation=data.get("confirmation"),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def _wants_contact(details_or_report):
+    has_details = details_or_report.name or details_or_report.email or details_or_report.phone
+    return bool(has_details) and details_or_report.contact_preference is not ContactPreference.NONE
+
+
+def receipt_for(report):
+    """The receipt of a stored report; the confirmation as the outbox holds it."""
+    confirmation = None
+    if report.email:
+        queued = db.session.scalar(select(exists().where(
+            OutboxMessage.report_id == report.id, OutboxMessage.template == "confirmation")))
+        confirmation = "queued" if queued else "withheld"
+    return Receipt(
+        reference=report.reference,
+        contact_due=report.first_contact_due if _wants_contact(report) else None,
+        closing_due=report.closing_due,
+        confirmation=confirmation,
+    )
+
+
+def unsaved_receipt(details: ReportDetails, reference, received_at=None):
+    """The receipt a report with these details would get, without storing anything (the answer to a robot)."""
+    received_at = received_at or now_utc()
+    category = details.category
+    return Receipt(
+        reference=reference,
+        contact_due=deadlines.due_date(received_at, category.first_contact_days) if _wants_contact(details) else None,
+        closing_due=deadlines.due_date(received_at, category.closing_days),
+        confirmation="queued" if details.email else None,
+    )

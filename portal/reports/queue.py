@@ -14,6 +14,7 @@ from portal.staff.access import reports_visible_to
 from portal.staff.teams import team_id_by_code
 
 PAGE_SIZE = 50
+MAX_ID = 2**31  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 @dataclass
@@ -31,6 +32,17 @@ class QueueFilters:
 
 def _escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _start_of_day(day, days_later=0):
+    """When that day (plus days_later) begins, as a UTC moment; None when there is no day, or when the calendar
+    ends before it (9999-12-31 or 0001-01-01, which bound nothing)."""
+    if day is None:
+        return None
+    try:
+        return start_of_local_day(day + timedelta(days=days_later))
+    except OverflowError:
+        return None
 
 
 def filtered(user, filters: QueueFilters, today=None):
@@ -53,11 +65,12 @@ def filtered(user, filters: QueueFilters, today=None):
         query = query.where(Report.channel == Channel(filters.channel))
     if filters.overdue:
         query = query.where(Report.next_due < today, Report.status.in_(OPEN_STATUSES))
-    if filters.received_from:
-        query = query.where(Report.received_at >= start_of_local_day(filters.received_from))
-    if filters.received_to:
-        day_after = filters.received_to + timedelta(days=1)
-        query = query.where(Report.received_at < start_of_local_day(day_after))
+    starts = _start_of_day(filters.received_from)
+    if starts is not None:
+        query = query.where(Report.received_at >= starts)
+    ends = _start_of_day(filters.received_to, days_later=1)
+    if ends is not None:
+        query = query.where(Report.received_at < ends)
     if filters.text:
         # Text that could be a reference is searched as one too ("afvalpas" has the shape of MC-AFVA-LPAS).
         matches = Report.description.ilike(f"%{_escape_like(filters.text)}%", escape="\\")
@@ -114,6 +127,8 @@ def decode_cursor(text):
     """The cursor from a URL, or None when it is missing or malformed."""
     try:
         day, _, report_id = (text or "").partition(".")
-        return (date.fromisoformat(day), int(report_id))
+        cursor = (date.fromisoformat(day), int(report_id))
     except ValueError:
         return None
+    # An id no database column can hold would make the driver fail, not the query find nothing.
+    return cursor if 0 < cursor[1] < MAX_ID else None

@@ -193,7 +193,11 @@ def extend(report, *, new_closing_due, reason, by):
 def reopen(report, *, reason, by):
     _require(report, "reopen")
     before = {"status": report.status.value, "outcome": report.outcome.value if report.outcome else None}
-    report.status = S.ASSIGNED if report.team else S.NEW
+    # Back to where it stood before closing: a first contact that happened stays on record and is not asked again.
+    if report.first_contact_at is not None:
+        report.status = S.CONTACTED
+    else:
+        report.status = S.ASSIGNED if report.team else S.NEW
     report.closed_at = None
     followup.clear_closing(report)
     report.outcome = None
@@ -201,6 +205,7 @@ def reopen(report, *, reason, by):
     report.closing_summary = None
     report.dismissal_reason = None
     report.duplicate_of = None
+    _refresh_next_due(report)
     record_event(report, "reopened", by, reason=reason, before=before, after={"status": report.status.value})
     db.session.flush()
 

@@ -1,1 +1,2 @@
-"""The resident's pages and what every page shares: errors, security headers, template helpers."""
+"""The resident's pages and what every page shares: errors and request ids, security headers, the session cookie,
+template helpers."""

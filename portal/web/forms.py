@@ -1,11 +1,11 @@
 """The resident's forms: the report (shared report fields plus a honeypot for robots) and the grade."""
+from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields
+from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields, TextOnlyForm
 
 
 class ReportForm(ReportFields):
@@ -14,10 +14,11 @@ class ReportForm(ReportFields):
 
     @property
     def is_robot(self):
-        return bool(self.website.data)
+        # A file in its place counts too: the form has no file field, only a robot sends one.
+        return bool(self.website.data) or "website" in request.files
 
 
-class GradeForm(FlaskForm):
+class GradeForm(TextOnlyForm):
     grade = ChoiceField(
         _l("How do you grade the way we handled your report?"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],

@@ -1,4 +1,5 @@
-"""Response headers an auditor expects on every page."""
+"""Response headers an auditor expects on every page, and a session cookie written only when it changed."""
+from portal.web import sessions
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,6 +28,7 @@ def add_security_headers(response):
 
 
 def init_app(app):
+    sessions.init_app(app)
     app.after_request(add_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
 

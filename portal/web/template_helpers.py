@@ -1,9 +1,14 @@
-"""Filters and helpers for templates: local times, and form attributes for screen readers."""
+"""Filters and helpers for templates: local times, form attributes for screen readers, the language link, and
+the name a mail may greet with."""
+from urllib.parse import urlencode
+
+from flask import request
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from portal.calendar.clock import local_date, local_today, to_local
 from portal.reports.terms import is_overdue
+from portal.text import name_for_mail
 
 
 def local_datetime(moment, format="medium"):
@@ -40,11 +45,23 @@ def paragraphs(text):
     return Markup("".join(f"<p>{block.replace(chr(10), Markup('<br>'))}</p>" for block in blocks))
 
 
+def language_link(language):
+    """The link to this page in another language, relative to the page: `?lang=en`, other query arguments kept.
+
+    Never built from the request's path: on a page at `/%5Cevil.example` that would give `/\\evil.example?lang=en`,
+    which browsers read as an address on another site.
+    """
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return "?" + urlencode([*kept, ("lang", language)])
+
+
 def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["name_for_mail"] = name_for_mail
+    app.jinja_env.globals["language_link"] = language_link
     app.jinja_env.globals["local_today"] = local_today
     app.jinja_env.globals["is_overdue"] = is_overdue
     app.jinja_env.globals["input_attributes"] = input_attributes

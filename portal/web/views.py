@@ -1,17 +1,18 @@
 """The resident's pages: start, report form, confirmation, status and the health check."""
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, limiter
 from portal.i18n import current_language
 from portal.reference.models import Category
-from portal.reports.intake import find_by_reference, receive_report
+from portal.reports.intake import Receipt, find_by_reference, receipt_for, receive_report, unsaved_receipt
 from portal.reports.references import new_reference, normalise
 from portal.reports.satisfaction import TokenProblem, record_grade, report_for_token
 from portal.web.forms import GradeForm, ReportForm
 
 bp = Blueprint("portal", __name__)
+RECEIPT_KEY = "receipt"
 
 GRADE_PROBLEM_STATUS = {
     TokenProblem.FORGED: 404,
@@ -44,19 +45,35 @@ def report_form():
     if not form.validate():
         return render_report_form(form, categories, 422)
     if form.is_robot:
-        # Answered like a success, so a robot learns nothing; nothing is stored or sent.
-        return render_template("portal/received.html", report=None, reference=new_reference())
-    report = receive_report(form.details(categories), language=current_language())
-    db.session.commit()
-    return redirect(url_for(".received", reference=report.reference), 303)
+        # Answered exactly like a report, so a robot learns nothing; nothing is stored or sent.
+        receipt = unsaved_receipt(form.details(categories), new_reference())
+    else:
+        report = receive_report(form.details(categories), language=current_language())
+        receipt = receipt_for(report)  # before the commit, which would make the report load again
+        db.session.commit()
+    # The same cookie either way; only for a robot does the received page read it (nothing else holds its report).
+    session[RECEIPT_KEY] = receipt.as_dict()
+    return redirect(url_for(".received", reference=receipt.reference), 303)
 
 
 @bp.get("/melden/ontvangen/<reference>")
+@limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"])
 def received(reference):
-    report = find_by_reference(normalise(reference))
-    if report is None:
-        abort(404)
-    return render_template("portal/received.html", report=report, reference=report.reference)
+    reference = normalise(reference)
+    report = find_by_reference(reference)
+    if report is not None:
+        receipt = receipt_for(report)
+    else:
+        receipt = Receipt.from_dict(session.get(RECEIPT_KEY))
+        if receipt is None or receipt.reference != reference:
+            abort(404)
+    return render_template("portal/received.html", receipt=receipt)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and robots ask for it on every site; served as a file, it is no 404 page and touches no session.
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/status")
