@@ -4,8 +4,11 @@ from datetime import datetime, timezone
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import DateTime, TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
+
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL (SQLite holds more)
 
 
 def utcnow():
@@ -69,6 +72,15 @@ def append_only(model, what):
     event.listen(model, "before_delete", refuse)
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every URL, bounded by what an integer id column holds: /admin/reports/99999999999999999999 is a
+    page that does not exist (404), not a database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)

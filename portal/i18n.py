@@ -63,6 +63,15 @@ def write_moment(moment, size="long"):
                    time=format_time(local, "HH:mm", rebase=False))
 
 
+def remember_language():
+    """`?lang=en` sticks for the visit on every page, also one that only redirects (the locale selector runs
+    only when something is rendered)."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
+        session["lang"] = asked
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language)
     app.jinja_env.globals["current_language"] = current_language

@@ -163,3 +163,16 @@ def test_a_reopened_report_that_had_first_contact_keeps_it_and_is_not_offered_it
     assert report.first_contact_at == contact and report.next_due == report.closing_due
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
     assert f"/admin/reports/{report.id}/first-contact" not in page, "first contact cannot be recorded twice"
+
+
+def test_the_chosen_language_sticks_also_after_a_page_that_only_redirects(client, make_staff, login):
+    login(make_staff("kcc"))
+    assert client.get("/admin/?lang=en").status_code in (302, 303)
+    assert 'lang="en"' in client.get("/admin/queue").get_data(as_text=True)
+
+
+def test_an_id_no_database_column_can_hold_is_a_page_that_does_not_exist(client, make_staff, login):
+    login(make_staff("admin"))
+    for path in ("/admin/reports/99999999999999999999", "/admin/reports/2147483648",
+                 "/admin/manage/teams/99999999999999999999"):
+        assert client.get(path).status_code == 404, path

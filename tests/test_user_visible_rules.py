@@ -336,7 +336,9 @@ def test_retention_keeps_open_reports_however_old_and_erases_only_long_closed_on
             assert stored.anonymised_at is None, "retention erased a report that is still open"
             assert (stored.description, stored.name) == (words, name)
             assert stored.email or stored.phone
-            page = as_kcc.get(f"/admin/reports/{report.id}/contact").get_data(as_text=True)
+            token = csrf_token_from(as_kcc.get(f"/admin/reports/{report.id}").get_data(as_text=True))
+            page = as_kcc.post(f"/admin/reports/{report.id}/contact",
+                               data={"csrf_token": token}).get_data(as_text=True)
             assert words in page and f"<dd>{name}</dd>" in page
         erased = fresh(db, done.id)
         assert erased.anonymised_at is not None and erased.description == "" and erased.email is None

@@ -175,7 +175,10 @@ def test_viewing_contact_details_is_recorded(client, desk, db):
     report = desk["report"]
     page = client.get(f"/admin/reports/{report.id}").get_data(as_text=True)
     assert "anna@example.nl" not in page, "contact details are shown only on request"
-    page = client.get(f"/admin/reports/{report.id}/contact").get_data(as_text=True)
+    assert client.get(f"/admin/reports/{report.id}/contact").status_code == 405, "a link cannot show or record"
+    assert client.post(f"/admin/reports/{report.id}/contact").status_code == 400, "nor a form from elsewhere"
+    page = client.post(f"/admin/reports/{report.id}/contact",
+                       data={"csrf_token": csrf_token_from(page)}).get_data(as_text=True)
     assert "anna@example.nl" in page
     db.session.refresh(report)
     assert report.events[-1].kind == "contact_details_viewed"

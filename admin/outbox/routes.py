@@ -35,7 +35,7 @@ def _resent(count):
         flash_text(ngettext("%(num)d e-mail is queued to be sent again.",
                             "%(num)d e-mails are queued to be sent again.", count), "success")
     else:
-        flash_text(_l("This e-mail is no longer failed: it was sent or queued again already.") if request.view_args
+        flash_text(_l("This e-mail was already sent, or is already waiting to be sent again.") if request.view_args
                    else _l("There are no failed e-mails to send again."), "info")
     return redirect(url_for(".outbox", status="failed"), 303)
 

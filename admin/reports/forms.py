@@ -92,6 +92,10 @@ class CloseForm(FlaskForm):
         return Outcome(self.outcome.data)
 
 
+class ContactDetailsForm(FlaskForm):
+    """The button that shows a resident's contact details (and records the viewing)."""
+
+
 class RecordGradeForm(FlaskForm):
     """A grade the resident gave by phone, at the desk or by e-mail, noted by staff."""
 

@@ -15,6 +15,7 @@ from admin.reports.forms import (
     AssignForm,
     CategoryChangeForm,
     CloseForm,
+    ContactDetailsForm,
     DismissForm,
     ExtendForm,
     FirstContactForm,
@@ -111,6 +112,7 @@ def render_detail(report, *, posted=None, status=200, show_contact=False, unsave
         forms=_action_forms(report, posted),
         allowed=workflow.allowed_actions(report, current_user),
         show_contact=show_contact,
+        contact_form=ContactDetailsForm(),
         follow_up=followup.summary(report),
         terms=term_states(report),
         describe_event=history_words.describe,
@@ -123,10 +125,14 @@ def detail(report_id):
     return render_detail(visible_report(report_id))
 
 
-@bp.get("/reports/<int:report_id>/contact")
+@bp.post("/reports/<int:report_id>/contact")
 @role_required(ACTING_ROLES)
 def contact_details(report_id):
+    """Show the contact details, and record who looked: a POST with a CSRF token, so that a link from elsewhere
+    can neither open them nor add viewings to the history."""
     report = visible_report(report_id)
+    if not ContactDetailsForm().validate_on_submit():
+        abort(400)
     workflow.record_contact_details_viewed(report, by=current_user)
     db.session.commit()
     return render_detail(report, show_contact=True)

@@ -60,7 +60,7 @@ def describe(event):
                 gettext("New terms: first contact no later than %(first)s, closed no later than %(closing)s.",
                         first=_day(after.get("first_contact_due")), closing=_day(after.get("closing_due")))]
     if kind == "first_contact":
-        return [gettext("By %(channel)s, on %(moment)s.", channel=_channel(details.get("channel")),
+        return [gettext("%(channel)s, %(moment)s.", channel=_channel(details.get("channel")),
                         moment=_moment(details.get("at")))]
     if kind == "closed":
         causes = ", ".join(_by_code(Cause, code) for code in details.get("causes", []))
@@ -85,7 +85,7 @@ def describe(event):
 
 def _channel(value):
     try:
-        return str(CHANNEL_LABELS[Channel(value)]).lower()
+        return str(CHANNEL_LABELS[Channel(value)])
     except (KeyError, ValueError):
         return value or "—"
 
