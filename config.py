@@ -34,6 +34,11 @@ class Config:
     MUNICIPALITY_PHONE = os.environ.get("MELDPUNT_MUNICIPALITY_PHONE", "14 0321")
     MUNICIPALITY_ADDRESS = os.environ.get("MELDPUNT_MUNICIPALITY_ADDRESS", "De Rede 1, 8251 EW Dronten")
     MUNICIPALITY_WEBSITE = os.environ.get("MELDPUNT_MUNICIPALITY_WEBSITE", "https://www.dronten.nl")
+    # Where a resident files a formal complaint (Awb chapter 9); the closing e-mail links to it (Awb 9:12).
+    COMPLAINT_URL = os.environ.get("MELDPUNT_COMPLAINT_URL", "https://www.dronten.nl/klacht")
+    # The ombudsman a resident can turn to after the complaint (Awb 9:12): for Dronten the Nationale ombudsman.
+    OMBUDSMAN_NAME = os.environ.get("MELDPUNT_OMBUDSMAN_NAME", "Nationale ombudsman")
+    OMBUDSMAN_URL = os.environ.get("MELDPUNT_OMBUDSMAN_URL", "https://www.nationaleombudsman.nl")
     TIMEZONE = "Europe/Amsterdam"
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -278,10 +278,14 @@ def make_report(db):
     """Store a report through the same intake as the form, with sensible defaults."""
     from portal.models import Category
     from portal.reports.intake import ReportDetails, receive_report
+    from portal.reports.terms import chosen_contact_preference
 
     def make(category="callback", description="Niemand heeft mij teruggebeld.", commit=True, **kwargs):
         options = {key: kwargs.pop(key) for key in ("language", "channel", "received_at") if key in kwargs}
         options.setdefault("language", "nl")
+        # As the form does: a resident who left an address or number and chose nothing wants contact that way.
+        kwargs.setdefault("contact_preference", chosen_contact_preference(
+            None, email=kwargs.get("email"), phone=kwargs.get("phone")))
         details = ReportDetails(
             category=db.session.query(Category).filter_by(code=category).one(),
             description=description,

@@ -151,7 +151,7 @@ def test_closing_escalation_is_separate_and_not_for_closed_reports(make_report, 
         assert jobs.escalate_passed_terms() == 1
     escalations = mails(db, "escalation")
     assert all(report.reference in m.body_text and done.reference not in m.body_text for m in escalations)
-    assert "Not closed yet" in escalations[0].body_text or "nog niet afgesloten" in escalations[0].body_text
+    assert "Not closed yet" in escalations[0].body_text or "Nog niet afgehandeld" in escalations[0].body_text
 
 
 # The resident's grade

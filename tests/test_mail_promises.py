@@ -194,7 +194,7 @@ def test_a_busy_run_sends_one_escalation_per_address_listing_the_most_overdue_fi
     for moment in received:
         with time_machine.travel(moment):
             for _ in range(5):
-                report = make_report(received_at=moment, commit=False)
+                report = make_report(received_at=moment, commit=False, phone="+31612345678")
                 workflow.assign(report, team=team, assignee=person if len(with_person) < 3 else None, by=kcc)
                 if len(with_person) < 3:
                     with_person.append(report)

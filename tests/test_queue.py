@@ -18,9 +18,11 @@ def reports(make_report, make_team, make_staff, db):
     team = make_team("BZ", "Burgerzaken")
     kcc = make_staff("kcc")
     made = {
-        "old": make_report(received_at=local(2026, 3, 2, 9, 0), description="Brief over de afvalpas klopt niet."),
-        "middle": make_report(received_at=local(2026, 3, 4, 9, 0), category="other"),
-        "new": make_report(received_at=local(2026, 3, 6, 9, 0), channel=Channel.PHONE),
+        # Residents who asked to be called back: each report has a first-contact term.
+        "old": make_report(received_at=local(2026, 3, 2, 9, 0), description="Brief over de afvalpas klopt niet.",
+                           phone="+31612345001"),
+        "middle": make_report(received_at=local(2026, 3, 4, 9, 0), category="other", phone="+31612345002"),
+        "new": make_report(received_at=local(2026, 3, 6, 9, 0), channel=Channel.PHONE, phone="+31612345003"),
     }
     with time_machine.travel(local(2026, 3, 6, 12, 0)):
         workflow.assign(made["middle"], team=team, by=kcc)

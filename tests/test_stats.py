@@ -34,7 +34,7 @@ from sqlalchemy import delete, event, select
 
 from portal.calendar.clock import LOCAL_ZONE
 from portal.figures import service_report as stats
-from portal.models import Category, Cause, Channel, JobRun, OutboxMessage, Outcome, Report, ReportStatus, Target
+from portal.models import Category, Cause, Channel, ContactPreference, JobRun, OutboxMessage, Outcome, Report, ReportStatus, Target
 from tests.conftest import csrf_token_from
 
 S = ReportStatus
@@ -55,11 +55,12 @@ def dataset(db, make_team):
     numbers = itertools.count(1)
 
     def add(received, category, channel, team, status, first_due, closing_due, *, contact=None, closed=None,
-            grade=None, outcome=None, cause_codes=(), extended_from=None):
+            grade=None, outcome=None, cause_codes=(), extended_from=None, preference=ContactPreference.PHONE):
         contact_at, contact_days, contact_on_time = contact or (None, None, None)
         closed_at, closing_days, closed_on_time = closed or (None, None, None)
         report = Report(
             reference=f"MC-TEST-{next(numbers):04d}", received_at=received, channel=channel,
+            contact_preference=preference,
             category=categories[category], description="Een melding voor de cijfers.", status=status, team=team,
             first_contact_due=first_due, closing_due=closing_due,
             next_due=first_due if contact_at is None else closing_due,

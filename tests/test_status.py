@@ -23,7 +23,7 @@ def test_status_shows_the_state_and_dates_but_no_personal_data(client, make_repo
 
 
 def test_status_shows_first_contact_and_closing_once_they_happened(client, make_report, db):
-    report = make_report()
+    report = make_report(phone="+31612345678")  # asked to be called back
     report.status = ReportStatus.CLOSED
     report.first_contact_at = datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc)
     report.closed_at = datetime(2026, 3, 4, 15, 30, tzinfo=timezone.utc)

@@ -200,7 +200,7 @@ def test_a_reopened_report_no_longer_counts_as_closed_on_time_in_the_figures(
 def test_a_report_is_overdue_the_day_after_its_term_ends_not_on_its_last_day(app, db, make_report, kcc, smtp):
     # Monday 2 March 2026: first contact within two working days, so Wednesday 4 March is its last day.
     with time_machine.travel(local(2026, 3, 2, 9, 0)):
-        report = make_report(received_at=local(2026, 3, 2, 9, 0))
+        report = make_report(received_at=local(2026, 3, 2, 9, 0), phone="+31612345678")  # asked to be called
     assert report.first_contact_due == local(2026, 3, 4, 0, 0).date()
 
     def queue_as_seen(client, query=""):

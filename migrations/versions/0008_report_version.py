@@ -25,6 +25,9 @@ def upgrade():
                                       nullable=True))
     # Every grade so far came through the link in the closing e-mail.
     op.execute("UPDATE reports SET grade_channel = 'web' WHERE grade IS NOT NULL")
+    # A resident who did not ask for contact is owed no first contact: their open reports' next term is closing.
+    op.execute("UPDATE reports SET next_due = closing_due WHERE contact_preference = 'none' "
+               "AND first_contact_at IS NULL AND status IN ('new', 'assigned', 'contacted')")
 
 
 def downgrade():

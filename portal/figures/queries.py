@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from portal.database import UTCDateTime
 from portal.extensions import db
-from portal.reports.models import OPEN_STATUSES, Report, ReportStatus, report_causes
+from portal.reports.models import OPEN_STATUSES, ContactPreference, Report, ReportStatus, report_causes
 
 NOT_DISMISSED = Report.status != ReportStatus.DISMISSED
 # The working days each step took, written by portal.followup when the step happened.
@@ -72,7 +72,9 @@ def count_columns(c, today: date, cut_moment, cut_day, letter_category_id):
     """
     not_dismissed = c.status != ReportStatus.DISMISSED
     is_open = c.status.in_(OPEN_STATUSES)
-    no_contact_at_cut = or_(c.first_contact_at.is_(None), c.first_contact_at >= cut_moment)
+    # Only a resident who asked for contact has a first-contact term (portal.reports.terms, "wants contact").
+    wants_contact = c.contact_preference != ContactPreference.NONE
+    no_contact_at_cut = and_(wants_contact, or_(c.first_contact_at.is_(None), c.first_contact_at >= cut_moment))
     open_at_cut = and_(
         not_dismissed, c.received_at < cut_moment, or_(c.closed_at.is_(None), c.closed_at >= cut_moment),
     )
@@ -82,8 +84,8 @@ def count_columns(c, today: date, cut_moment, cut_day, letter_category_id):
         _count(not_dismissed).label("received"),
         _count(c.status == ReportStatus.DISMISSED).label("dismissed"),
         _count(c.status == ReportStatus.CLOSED).label("closed"),
-        _count(and_(not_dismissed, c.first_contact_on_time.is_(True))).label("first_contact_on_time"),
-        _count(and_(not_dismissed, or_(
+        _count(and_(not_dismissed, wants_contact, c.first_contact_on_time.is_(True))).label("first_contact_on_time"),
+        _count(and_(not_dismissed, wants_contact, or_(
             c.first_contact_on_time.is_(False),
             and_(is_open, c.first_contact_at.is_(None), c.first_contact_due < today),
         ))).label("first_contact_late"),
@@ -103,8 +105,8 @@ def count_columns(c, today: date, cut_moment, cut_day, letter_category_id):
 
 
 # The report columns the counting figures read.
-COUNTED = ("status", "received_at", "closed_at", "first_contact_at", "first_contact_due", "closing_due",
-           "first_contact_on_time", "closed_on_time", "extended_at", "grade", "category_id")
+COUNTED = ("status", "contact_preference", "received_at", "closed_at", "first_contact_at", "first_contact_due",
+           "closing_due", "first_contact_on_time", "closed_on_time", "extended_at", "grade", "category_id")
 
 
 def counts_by(group, scope: Scope, *, today, cut_moment, cut_day, letter_category_id):

@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 
 from portal.calendar.clock import local_today, now_utc
 from portal.extensions import db
 from portal.mail.outbox import external_url, queue_mail
 from portal.reports.history import record_event
 from portal.reports.models import OPEN_STATUSES, Report
+from portal.reports.terms import WANTS_CONTACT
 
 ESCALATIONS = (
-    # term, its due column, the moment that meets it, the marker column
-    ("first_contact", Report.first_contact_due, Report.first_contact_at, Report.first_contact_escalated_at),
-    ("closing", Report.closing_due, Report.closed_at, Report.closing_escalated_at),
+    # term, its due column, the moment that meets it, the marker column, which reports the term applies to
+    ("first_contact", Report.first_contact_due, Report.first_contact_at, Report.first_contact_escalated_at,
+     WANTS_CONTACT),
+    ("closing", Report.closing_due, Report.closed_at, Report.closing_escalated_at, true()),
 )
 
 
@@ -35,7 +37,8 @@ class PassedTerm:
 def escalate_passed_terms(today=None):
     """Escalate every term that passed before today and was not escalated yet; returns how many."""
     today = today or local_today()
-    passed = [item for term, due, done, marker in ESCALATIONS for item in _claim(term, due, done, marker, today)]
+    passed = [item for term, due, done, marker, applies in ESCALATIONS
+              for item in _claim(term, due, done, marker, applies, today)]
     for item in passed:
         record_event(item.report, "escalated", None, term=item.term)
     for recipient, items in _by_recipient(passed).items():
@@ -45,9 +48,10 @@ def escalate_passed_terms(today=None):
     return len(passed)
 
 
-def _claim(term, due, done, marker, today):
+def _claim(term, due, done, marker, applies, today):
     candidates = db.session.scalars(
-        select(Report.id).where(Report.status.in_(OPEN_STATUSES), due < today, done.is_(None), marker.is_(None))
+        select(Report.id).where(Report.status.in_(OPEN_STATUSES), due < today, done.is_(None), marker.is_(None),
+                                applies)
         .order_by(due, Report.id)
     ).all()
     for report_id in candidates:

@@ -16,6 +16,7 @@ from portal.contact_details import InvalidContactDetail, valid_email, valid_phon
 from portal.labels import CONTACT_PREFERENCE_LABELS
 from portal.reports.intake import ReportDetails
 from portal.reports.models import ContactPreference
+from portal.reports.terms import chosen_contact_preference
 from portal.text import UnreadableText, clean_plain_text
 
 DESCRIPTION_MIN = 10
@@ -64,6 +65,15 @@ class OwnInvalidMessage:
 
 class ChoiceField(OwnInvalidMessage, RadioField):
     """A radio group with its own message for an unknown value."""
+
+
+class OptionalChoiceField(ChoiceField):
+    """A radio group that may be left unanswered; an answer given must be one of its choices."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
 
 
 class PlainText:
@@ -168,11 +178,11 @@ class ReportFields(TextOnlyForm):
         _l("Your phone number (optional)"),
         validators=[Optional(), Length(max=32, message=_l("This phone number is too long.")), _phone_number],
     )
-    contact_preference = ChoiceField(
+    # Nothing pre-selected: left open, the details given decide (portal.reports.terms.chosen_contact_preference).
+    contact_preference = OptionalChoiceField(
         _l("How would you like us to contact you?"),
         choices=[SelectChoice(preference.value, label) for preference, label in CONTACT_PREFERENCE_LABELS.items()],
-        default=ContactPreference.NONE.value,
-        validators=[InputRequired(_l("Choose how we may contact you."))],
+        validators=[Optional()],
         invalid_message=_l("Choose how we may contact you."),
     )
     consent = BooleanField(_l("I agree that the municipality uses my details to answer this report."))
@@ -216,5 +226,6 @@ class ReportFields(TextOnlyForm):
             name=self.name.data,
             email=self.email.data,
             phone=self.phone.data,
-            contact_preference=ContactPreference(self.contact_preference.data),
+            contact_preference=chosen_contact_preference(self.contact_preference.data, email=self.email.data,
+                                                         phone=self.phone.data),
         )

@@ -15,6 +15,7 @@ from portal.reference.models import Category
 from portal.reports.history import record_event
 from portal.reports.models import Channel, ContactPreference, Report, ReportStatus
 from portal.reports.references import new_reference
+from portal.reports.terms import next_due, wants_contact
 
 
 @dataclass
@@ -67,7 +68,7 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
         first_contact_due=deadlines.due_date(received_at, category.first_contact_days),
         closing_due=deadlines.due_date(received_at, category.closing_days),
     )
-    report.next_due = report.first_contact_due
+    report.next_due = next_due(report)
     db.session.add(report)
     record_event(report, "received", created_at=received_at, channel=channel.value, category=category.code)
     db.session.flush()
@@ -141,11 +142,6 @@ class Receipt:
             return None
 
 
-def _wants_contact(details_or_report):
-    has_details = details_or_report.name or details_or_report.email or details_or_report.phone
-    return bool(has_details) and details_or_report.contact_preference is not ContactPreference.NONE
-
-
 def receipt_for(report):
     """The receipt of a stored report; the confirmation as the outbox holds it."""
     confirmation = None
@@ -155,7 +151,7 @@ def receipt_for(report):
         confirmation = "queued" if queued else "withheld"
     return Receipt(
         reference=report.reference,
-        contact_due=report.first_contact_due if _wants_contact(report) else None,
+        contact_due=report.first_contact_due if wants_contact(report) else None,
         closing_due=report.closing_due,
         confirmation=confirmation,
     )
@@ -167,7 +163,7 @@ def unsaved_receipt(details: ReportDetails, reference, received_at=None):
     category = details.category
     return Receipt(
         reference=reference,
-        contact_due=deadlines.due_date(received_at, category.first_contact_days) if _wants_contact(details) else None,
+        contact_due=deadlines.due_date(received_at, category.first_contact_days) if wants_contact(details) else None,
         closing_due=deadlines.due_date(received_at, category.closing_days),
         confirmation="queued" if details.email else None,
     )

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.labels import STATUS_LABELS
 from portal.mail.outbox import external_url, queue_mail
 from portal.reference import placeholders
-from portal.reports import followup
+from portal.reports import followup, terms
 from portal.reports.history import record_event
 from portal.reports.models import OPEN_STATUSES, Channel, Outcome, Report, ReportStatus
 from portal.reports.references import normalise as normalise_reference
@@ -69,7 +69,7 @@ def _require(report, action):
 
 
 def _refresh_next_due(report):
-    report.next_due = report.first_contact_due if report.first_contact_at is None else report.closing_due
+    report.next_due = terms.next_due(report)
 
 
 def assign(report, *, team, assignee=None, by):

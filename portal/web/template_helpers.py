@@ -3,17 +3,19 @@ the name a mail may greet with."""
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from markupsafe import Markup, escape
 
-from portal.calendar.clock import local_date, local_today, to_local
+from portal.calendar.clock import local_date, local_today
+from portal.i18n import write_moment
 from portal.reports.terms import is_overdue
 from portal.text import name_for_mail
 
 
-def local_datetime(moment, format="medium"):
-    """A stored UTC moment as Amsterdam time, in the page's language."""
-    return format_datetime(to_local(moment), format) if moment else ""
+def local_datetime(moment, format="long"):
+    """A stored UTC moment as Amsterdam time, in the page's language, as people write it: no seconds, no zone
+    ("short" for tables). One rule for pages and e-mails: portal.i18n.write_moment."""
+    return write_moment(moment, "short" if format == "short" else "long")
 
 
 def local_day(day, format="long"):

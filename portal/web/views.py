@@ -9,6 +9,7 @@ from portal.reference.models import Category
 from portal.reports.intake import Receipt, find_by_reference, receipt_for, receive_report, unsaved_receipt
 from portal.reports.references import new_reference, normalise
 from portal.reports.satisfaction import TokenProblem, record_grade, report_for_token
+from portal.reports.terms import wants_contact
 from portal.web.forms import GradeForm, ReportForm
 
 bp = Blueprint("portal", __name__)
@@ -85,7 +86,7 @@ def status():
     report = find_by_reference(normalise(code))
     if report is None:
         return render_template("portal/status_lookup.html", code=code[:40], not_found=True), 404
-    return render_template("portal/status.html", report=report)
+    return render_template("portal/status.html", report=report, wants_contact=wants_contact)
 
 
 @bp.route("/beoordeling/<token>", methods=["GET", "POST"])
