@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from portal.calendar.clock import local_date
 
@@ -110,10 +112,34 @@ def _closing_days(first: date, last: date | None, given: Iterable[date] | None) 
     from portal.calendar.models import ClosingDay
     from portal.extensions import db
 
-    query = db.select(ClosingDay.day).where(ClosingDay.day >= first)
-    if last is not None:
-        query = query.where(ClosingDay.day <= last)
-    return frozenset(db.session.scalars(query))
+    session = db.session()
+    read = session.info.get(_READ_KEY)
+    pending = any(isinstance(thing, ClosingDay) for thing in (*session.new, *session.dirty, *session.deleted))
+    if read is None or read[0] > first or pending:
+        # All closing days from `first` on (a handful a year): later look-ups in this transaction filter these.
+        # A pending change is flushed by this query, which empties the cache first (_forget_closing_days).
+        days = frozenset(session.scalars(db.select(ClosingDay.day).where(ClosingDay.day >= first)))
+        read = (first, days)
+        session.info[_READ_KEY] = read
+    return frozenset(day for day in read[1] if day >= first and (last is None or day <= last))
+
+
+# The closing days read in the session's current transaction, as (from, days): one query answers both terms of a
+# new report and every term on a page. Forgotten whenever the session writes anything (a flush, an UPDATE, a
+# DELETE) or its transaction ends, so a closing day added, changed or removed is seen at once, as before.
+_READ_KEY = "meldpunt.closing_days_read"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_closing_days(session, *_):
+    session.info.pop(_READ_KEY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_closing_days_on_write(execute_state):
+    if not execute_state.is_select:
+        execute_state.session.info.pop(_READ_KEY, None)
 
 
 class WorkingCalendar:

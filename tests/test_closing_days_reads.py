@@ -1,0 +1,99 @@
+"""A new report reads the closing days once for both its terms (it read them twice), and a closing day that is added,
+changed or removed in the same transaction still counts at once, as when every term asked the database."""
+from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, event, update
+
+from portal.calendar.deadlines import due_date, is_working_day, working_days_between
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+RECEIVED = datetime(2026, 5, 13, 12, tzinfo=AMSTERDAM)  # the day before Ascension
+FRIDAY_AFTER_ASCENSION = date(2026, 5, 15)
+
+
+@contextmanager
+def closing_day_queries(db):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "FROM closing_days" in " ".join(statement.split()):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_a_new_report_reads_the_closing_days_once(app, db, make_report):
+    from portal.models import ClosingDay
+
+    db.session.add(ClosingDay(day=FRIDAY_AFTER_ASCENSION, description="Vrijdag na Hemelvaart"))
+    db.session.commit()
+    with closing_day_queries(db) as statements:
+        report = make_report(received_at=RECEIVED, commit=False)
+    assert len(statements) == 1
+    # The one read still counts the closing day for both terms.
+    assert report.first_contact_due == due_date(RECEIVED, report.category.first_contact_days,
+                                                closing_days={FRIDAY_AFTER_ASCENSION})
+    assert report.closing_due == due_date(RECEIVED, report.category.closing_days,
+                                          closing_days={FRIDAY_AFTER_ASCENSION})
+    db.session.rollback()
+
+
+def test_a_closing_day_added_in_the_same_transaction_counts_at_once(app, db):
+    from portal.models import ClosingDay
+
+    assert due_date(RECEIVED, 1) == date(2026, 5, 15)
+    closing_day = ClosingDay(day=FRIDAY_AFTER_ASCENSION, description="Vrijdag na Hemelvaart")
+    db.session.add(closing_day)  # not flushed yet
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    assert not is_working_day(FRIDAY_AFTER_ASCENSION)
+    closing_day.day = date(2026, 5, 18)  # changed: the Monday instead
+    assert due_date(RECEIVED, 1) == date(2026, 5, 15)
+    assert due_date(RECEIVED, 2) == date(2026, 5, 19)
+    db.session.delete(closing_day)
+    assert due_date(RECEIVED, 2) == date(2026, 5, 18)
+
+
+def test_a_closing_day_written_with_sql_or_rolled_back_counts_at_once(app, db):
+    from portal.models import ClosingDay
+
+    db.session.add(ClosingDay(day=FRIDAY_AFTER_ASCENSION, description="Vrijdag na Hemelvaart"))
+    db.session.commit()
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    db.session.execute(update(ClosingDay).values(day=date(2026, 5, 18)))
+    assert due_date(RECEIVED, 2) == date(2026, 5, 19)
+    db.session.execute(delete(ClosingDay))
+    assert due_date(RECEIVED, 1) == date(2026, 5, 15)
+    db.session.rollback()  # the delete is undone: the Friday is closed again
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    db.session.add(ClosingDay(day=date(2026, 5, 19), description="Tijdelijk"))
+    db.session.flush()
+    assert due_date(RECEIVED, 2) == date(2026, 5, 20)
+    db.session.rollback()  # never committed: gone again
+    assert due_date(RECEIVED, 2) == date(2026, 5, 19)
+
+
+def test_a_shorter_range_is_answered_from_the_same_read(app, db):
+    from portal.models import ClosingDay
+
+    db.session.add_all([ClosingDay(day=FRIDAY_AFTER_ASCENSION, description="a"),
+                        ClosingDay(day=date(2026, 7, 1), description="b")])
+    db.session.commit()
+    with closing_day_queries(db) as statements:
+        due_date(RECEIVED, 30)
+        between = working_days_between(date(2026, 5, 14), date(2026, 6, 30))
+        later = working_days_between(date(2026, 6, 1), date(2026, 7, 31))
+    assert len(statements) == 1
+    assert between == working_days_between(date(2026, 5, 14), date(2026, 6, 30),
+                                           closing_days={FRIDAY_AFTER_ASCENSION})
+    assert later == working_days_between(date(2026, 6, 1), date(2026, 7, 31), closing_days={date(2026, 7, 1)})
+    # An earlier start than was read asks the database again.
+    with closing_day_queries(db) as statements:
+        assert working_days_between(date(2026, 5, 1), date(2026, 5, 31)) == working_days_between(
+            date(2026, 5, 1), date(2026, 5, 31), closing_days={FRIDAY_AFTER_ASCENSION})
+    assert len(statements) == 1
