@@ -11,7 +11,8 @@ every figure except `dismissed`. Per team means: the team the report is with now
   sent a report on).
 - dismissed: reports received in the period that were dismissed as not a report.
 - closed: received reports whose status is closed.
-- first contact on time, late, measured, share: on time = first contact was recorded on or before the last day of
+- first contact on time, late, measured, share, over the reports of residents who asked for contact (a resident who
+  did not has no first-contact term): on time = first contact was recorded on or before the last day of
   its term (the flag portal.followup writes); late = it was recorded after that day, or the report is still open
   without a first contact while the last day of the term is before today. measured = on time + late, the reports
   whose term has been met or missed: reports still within their term, and reports closed without a recorded first
