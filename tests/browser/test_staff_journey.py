@@ -130,11 +130,12 @@ def test_a_kcc_employee_logs_in_and_sends_a_new_report_to_a_team_with_the_keyboa
     kcc = make_staff("kcc", name="Karin Klantcontact")
     now = now_utc()
     # One category, so the order depends on the received time alone, whatever terms the category has.
+    # Residents who asked to be called back: each report's next term is its first contact.
     oldest = make_report(description="Ik ben al drie weken niet teruggebeld over mijn huurtoeslag.",
-                         received_at=now - timedelta(days=15))
+                         received_at=now - timedelta(days=15), phone="+31612345001")
     new = make_report(description=STORY, email=RESIDENT, received_at=now - timedelta(hours=3))
     older = make_report(description="Niemand belde mij terug over de WOZ-beschikking.",
-                        received_at=now - timedelta(days=8))
+                        received_at=now - timedelta(days=8), phone="+31612345002")
     expected_order = [oldest, older, new]
     assert [r.next_due for r in expected_order] == sorted({r.next_due for r in expected_order}), (
         "the test needs three different due dates to see the order"
