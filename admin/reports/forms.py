@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from admin.fields import MultiCheckboxField
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
-from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields
+from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields, comment_field, grade_field
 from portal.reports.models import Channel, Outcome
 
 NOTE_MAX = 5000
@@ -99,18 +99,9 @@ class ContactDetailsForm(FlaskForm):
 class RecordGradeForm(FlaskForm):
     """A grade the resident gave by phone, at the desk or by e-mail, noted by staff."""
 
-    grade = ChoiceField(
-        _l("Grade the resident gave (1 to 10)"),
-        choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],
-        validators=[InputRequired(_l("Choose the grade from 1 to 10."))],
-        invalid_message=_l("Choose the grade from 1 to 10."),
-    )
+    grade = grade_field(_l("Grade the resident gave (1 to 10)"), _l("Choose the grade from 1 to 10."))
     channel = _staff_channel(_l("How did the resident give the grade?"), _l("Choose how the grade was given."))
-    comment = TextAreaField(
-        _l("What the resident said about it (optional)"),
-        validators=[Optional(), PlainText(multiline=True),
-                    CharacterCount(maximum=2000, too_long=_l("Use at most %(count)s characters.", count=2000))],
-    )
+    comment = comment_field(_l("What the resident said about it (optional)"))
 
 
 class ExtendForm(FlaskForm):

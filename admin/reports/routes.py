@@ -170,150 +170,98 @@ def _typed_text(form):
             if field.type in ("StringField", "TextAreaField") and field.data]
 
 
-@bp.post("/reports/<int:report_id>/assign")
-@role_required(ACTING_ROLES)
-def assign(report_id):
-    report = visible_report(report_id)
-    form = AssignForm(prefix="assign")
+def report_action(path, name, form_class, roles):
+    """One action on a report: `POST /reports/<id>/<path>` for these roles, its form prefixed with `name`, answered
+    through `_act`. The decorated function makes the one workflow call for (report, form) and returns the message for
+    the person; the endpoint keeps the function's name (`admin.close`)."""
 
-    def run(form):
-        team = team_by_code(form.team.data, active_only=True)
-        workflow.assign(report, team=team, assignee=staff_member(form.assignee.data), by=current_user)
-        return gettext("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
+    def register(run):
+        @role_required(roles)
+        def view(report_id):
+            report = visible_report(report_id)
+            return _act(report, name, form_class(prefix=name), lambda form: run(report, form))
 
-    return _act(report, "assign", form, run)
+        view.__name__, view.__doc__ = run.__name__, run.__doc__
+        bp.post(f"/reports/<int:report_id>/{path}", endpoint=run.__name__)(view)
+        return run
 
-
-@bp.post("/reports/<int:report_id>/category")
-@role_required(ACTING_ROLES)
-def change_category(report_id):
-    report = visible_report(report_id)
-    form = CategoryChangeForm(prefix="category")
-
-    def run(form):
-        category = db.session.scalar(select(Category).where(Category.code == form.category.data))
-        workflow.change_category(report, category=category, by=current_user)
-        return _l("Category changed; the terms were recalculated.")
-
-    return _act(report, "category", form, run)
-
-
-@bp.post("/reports/<int:report_id>/note")
-@role_required(ACTING_ROLES)
-def add_note(report_id):
-    report = visible_report(report_id)
-    form = NoteForm(prefix="note")
-
-    def run(form):
-        workflow.add_note(report, text=form.text.data, by=current_user)
-        return _l("Note added.")
-
-    return _act(report, "note", form, run)
-
-
-@bp.post("/reports/<int:report_id>/message")
-@role_required(ACTING_ROLES)
-def send_message(report_id):
-    report = visible_report(report_id)
-    form = MessageForm(prefix="message")
-
-    def run(form):
-        workflow.send_message(report, subject=form.subject.data, body=form.body.data, by=current_user)
-        return _l("Message queued for sending to the resident.")
-
-    return _act(report, "message", form, run)
+    return register
 
 
 def _as_utc_local(moment: datetime):
     return as_utc(moment.replace(tzinfo=LOCAL_ZONE))
 
 
-@bp.post("/reports/<int:report_id>/first-contact")
-@role_required(ACTING_ROLES)
-def first_contact(report_id):
-    report = visible_report(report_id)
-    form = FirstContactForm(prefix="first_contact")
-
-    def run(form):
-        workflow.record_first_contact(
-            report, channel=Channel(form.channel.data), at=_as_utc_local(form.at.data), summary=form.summary.data,
-            by=current_user,
-        )
-        return _l("First contact recorded.")
-
-    return _act(report, "first_contact", form, run)
+@report_action("assign", "assign", AssignForm, ACTING_ROLES)
+def assign(report, form):
+    team = team_by_code(form.team.data, active_only=True)
+    workflow.assign(report, team=team, assignee=staff_member(form.assignee.data), by=current_user)
+    return gettext("Report %(ref)s sent to %(team)s.", ref=report.reference, team=team.name)
 
 
-@bp.post("/reports/<int:report_id>/close")
-@role_required(ACTING_ROLES)
-def close(report_id):
-    report = visible_report(report_id)
-    form = CloseForm(prefix="close")
-
-    def run(form):
-        ids = [int(value) for value in form.causes.data if value.isdigit()]
-        causes = db.session.scalars(select(Cause).where(Cause.id.in_(ids))).all()
-        workflow.close(report, outcome=form.outcome_value(), causes=causes, summary=form.summary.data,
-                       by=current_user)
-        return _l("Report %(ref)s closed.", ref=report.reference)
-
-    return _act(report, "close", form, run)
+@report_action("category", "category", CategoryChangeForm, ACTING_ROLES)
+def change_category(report, form):
+    category = db.session.scalar(select(Category).where(Category.code == form.category.data))
+    workflow.change_category(report, category=category, by=current_user)
+    return _l("Category changed; the terms were recalculated.")
 
 
-@bp.post("/reports/<int:report_id>/extend")
-@role_required(ACTING_ROLES)
-def extend(report_id):
-    report = visible_report(report_id)
-    form = ExtendForm(prefix="extend")
-
-    def run(form):
-        workflow.extend(report, new_closing_due=form.new_closing_due.data, reason=form.reason.data, by=current_user)
-        return gettext("The closing term is now %(date)s.", date=format_date(form.new_closing_due.data, "long"))
-
-    return _act(report, "extend", form, run)
+@report_action("note", "note", NoteForm, ACTING_ROLES)
+def add_note(report, form):
+    workflow.add_note(report, text=form.text.data, by=current_user)
+    return _l("Note added.")
 
 
-@bp.post("/reports/<int:report_id>/grade")
-@role_required(ACTING_ROLES)
-def record_grade(report_id):
+@report_action("message", "message", MessageForm, ACTING_ROLES)
+def send_message(report, form):
+    workflow.send_message(report, subject=form.subject.data, body=form.body.data, by=current_user)
+    return _l("Message queued for sending to the resident.")
+
+
+@report_action("first-contact", "first_contact", FirstContactForm, ACTING_ROLES)
+def first_contact(report, form):
+    workflow.record_first_contact(
+        report, channel=Channel(form.channel.data), at=_as_utc_local(form.at.data), summary=form.summary.data,
+        by=current_user,
+    )
+    return _l("First contact recorded.")
+
+
+@report_action("close", "close", CloseForm, ACTING_ROLES)
+def close(report, form):
+    ids = [int(value) for value in form.causes.data if value.isdigit()]
+    causes = db.session.scalars(select(Cause).where(Cause.id.in_(ids))).all()
+    workflow.close(report, outcome=form.outcome_value(), causes=causes, summary=form.summary.data,
+                   by=current_user)
+    return _l("Report %(ref)s closed.", ref=report.reference)
+
+
+@report_action("extend", "extend", ExtendForm, ACTING_ROLES)
+def extend(report, form):
+    workflow.extend(report, new_closing_due=form.new_closing_due.data, reason=form.reason.data, by=current_user)
+    return gettext("The closing term is now %(date)s.", date=format_date(form.new_closing_due.data, "long"))
+
+
+@report_action("grade", "grade", RecordGradeForm, ACTING_ROLES)
+def record_grade(report, form):
     """A grade the resident gave by phone, at the desk or by e-mail: it counts like one given through the link."""
-    report = visible_report(report_id)
-    form = RecordGradeForm(prefix="grade")
-
-    def run(form):
-        if not satisfaction.record_grade(report, int(form.grade.data), form.comment.data,
-                                         channel=Channel(form.channel.data), by=current_user):
-            raise TransitionNotAllowed(_l("This report already has a grade."))
-        return _l("The grade is recorded.")
-
-    return _act(report, "grade", form, run)
+    if not satisfaction.record_grade(report, int(form.grade.data), form.comment.data,
+                                     channel=Channel(form.channel.data), by=current_user):
+        raise TransitionNotAllowed(_l("This report already has a grade."))
+    return _l("The grade is recorded.")
 
 
-@bp.post("/reports/<int:report_id>/reopen")
-@role_required(ACTING_ROLES)
-def reopen(report_id):
-    report = visible_report(report_id)
-    form = ReopenForm(prefix="reopen")
-
-    def run(form):
-        workflow.reopen(report, reason=form.reason.data, by=current_user)
-        return _l("Report %(ref)s reopened.", ref=report.reference)
-
-    return _act(report, "reopen", form, run)
+@report_action("reopen", "reopen", ReopenForm, ACTING_ROLES)
+def reopen(report, form):
+    workflow.reopen(report, reason=form.reason.data, by=current_user)
+    return _l("Report %(ref)s reopened.", ref=report.reference)
 
 
-@bp.post("/reports/<int:report_id>/dismiss")
-@role_required(TRIAGE_ROLES)
-def dismiss(report_id):
-    report = visible_report(report_id)
-    form = DismissForm(prefix="dismiss")
-
-    def run(form):
-        workflow.dismiss(report, reason=form.reason.data, explanation=form.explanation.data,
-                         duplicate_reference=form.duplicate_of.data, by=current_user)
-        return _l("Report %(ref)s marked as not a report.", ref=report.reference)
-
-    return _act(report, "dismiss", form, run)
+@report_action("dismiss", "dismiss", DismissForm, TRIAGE_ROLES)
+def dismiss(report, form):
+    workflow.dismiss(report, reason=form.reason.data, explanation=form.explanation.data,
+                     duplicate_reference=form.duplicate_of.data, by=current_user)
+    return _l("Report %(ref)s marked as not a report.", ref=report.reference)
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])

@@ -76,6 +76,20 @@ class OptionalChoiceField(ChoiceField):
         super().pre_validate(form)
 
 
+def grade_field(label, message):
+    """The resident's grade, a whole number from 1 to 10: given through the link, or noted by staff."""
+    return ChoiceField(label, choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],
+                       validators=[InputRequired(message)], invalid_message=message)
+
+
+def comment_field(label):
+    """An optional remark with a grade, plain text, at most 2,000 characters."""
+    return TextAreaField(label, validators=[
+        Optional(), PlainText(multiline=True),
+        CharacterCount(maximum=2000, too_long=_l("Use at most 2,000 characters.")),
+    ])
+
+
 class PlainText:
     """Refuse unreadable characters, then keep the text as plain text without markup."""
 

@@ -1,11 +1,14 @@
 """The resident's forms: the report (shared report fields plus a honeypot for robots) and the grade."""
 from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms import StringField
 
-from portal.reports.fields import CharacterCount, ChoiceField, PlainText, ReportFields, TextOnlyForm
+from portal.reports.fields import (
+    ReportFields,
+    TextOnlyForm,
+    comment_field,
+    grade_field,
+)
 
 
 class ReportForm(ReportFields):
@@ -19,17 +22,5 @@ class ReportForm(ReportFields):
 
 
 class GradeForm(TextOnlyForm):
-    grade = ChoiceField(
-        _l("How do you grade the way we handled your report?"),
-        choices=[SelectChoice(str(n), str(n)) for n in range(1, 11)],
-        validators=[InputRequired(_l("Choose a grade from 1 to 10."))],
-        invalid_message=_l("Choose a grade from 1 to 10."),
-    )
-    comment = TextAreaField(
-        _l("Would you like to tell us more? (optional)"),
-        validators=[
-            Optional(),
-            PlainText(multiline=True),
-            CharacterCount(maximum=2000, too_long=_l("Use at most 2,000 characters.")),
-        ],
-    )
+    grade = grade_field(_l("How do you grade the way we handled your report?"), _l("Choose a grade from 1 to 10."))
+    comment = comment_field(_l("Would you like to tell us more? (optional)"))
