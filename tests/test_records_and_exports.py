@@ -296,7 +296,7 @@ def _pages(client, url):
         html = client.get(url).get_data(as_text=True)
         assert pages < 20, "the pages never end"
         pages += 1
-        ids += [int(number) for number in re.findall(r"report_id=(\d+)", html)]
+        ids += [int(number) for number in re.findall(r'<a href="/admin/reports/(\d+)">', html)]
         link = re.search(r'<a href="([^"]+)" rel="next">', html)
         url = link.group(1).replace("&amp;", "&") if link else None
     return ids, pages
@@ -466,3 +466,18 @@ def test_every_staff_form_says_what_the_record_keeps_of_it(app):
              if rule.endpoint.startswith("admin.") and "POST" in rule.methods}
     assert posts - set(AUDITED) - NOT_RECORDED == set(), \
         "a new staff form: add it to AUDITED in admin/audit/record.py with the fields that hold no personal data"
+
+
+def test_the_record_speaks_the_staffs_words(client, admin, make_staff, make_team, make_report, db):
+    from portal.models import Cause, StaffAction
+
+    cause = db.session.scalar(select(Cause).limit(1))
+    report = make_report()
+    db.session.add(StaffAction(actor_id=admin.id, actor=admin.name, action="admin.close",
+                               target={"report_id": report.id},
+                               details={"close-outcome": ["resolved"], "close-causes": [str(cause.id)]}))
+    db.session.commit()
+    html = client.get("/admin/manage/staff-actions").get_data(as_text=True)
+    assert f'<a href="/admin/reports/{report.id}">' in html
+    assert "close-causes" not in html and "report_id=" not in html, "no code names"
+    assert cause.name_nl in html or cause.name_en in html

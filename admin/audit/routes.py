@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectChoice
 
+from admin.audit import words
 from admin.audit.forms import StaffActionFilterForm
 from admin.audit.record import AUDITED, allowed_details, label_of, succeeded
 from admin.blueprint import bp
@@ -133,5 +134,6 @@ def staff_actions():
         next_url = url_for(".staff_actions", **filters, before=actions[-1].id)
     first_url = url_for(".staff_actions", **filters) if before is not None else None
     return render_template("admin/manage/staff_actions.html", actions=actions, form=form, label_of=label_of,
+                           target_links=words.target_links, detail_text=words.detail_text,
                            next_url=next_url, first_url=first_url, filtered=bool(filters),
                            months=staff_actions_months())
