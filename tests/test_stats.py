@@ -34,7 +34,18 @@ from sqlalchemy import delete, event, select
 
 from portal.calendar.clock import LOCAL_ZONE
 from portal.figures import service_report as stats
-from portal.models import Category, Cause, Channel, ContactPreference, JobRun, OutboxMessage, Outcome, Report, ReportStatus, Target
+from portal.models import (
+    Category,
+    Cause,
+    Channel,
+    ContactPreference,
+    JobRun,
+    OutboxMessage,
+    Outcome,
+    Report,
+    ReportStatus,
+    Target,
+)
 from tests.conftest import csrf_token_from
 
 S = ReportStatus

@@ -20,6 +20,7 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
+    view = SelectField(_l("List"), choices=[], validators=[Optional()])
     status = SelectField(_l("Status"), choices=[], validators=[Optional()])
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
     team = SelectField(_l("Team"), choices=[], validators=[Optional()])
@@ -27,4 +28,4 @@ class QueueFilterForm(FlaskForm):
     overdue = SelectField(_l("Overdue"), choices=[], validators=[Optional()])
     received_from = DateField(_l("Received from"), validators=[Optional(), plausible_day])
     received_to = DateField(_l("Received up to"), validators=[Optional(), plausible_day])
-    q = StringField(_l("Search reference or text"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Find a report"), validators=[Optional(), Length(max=200)])

@@ -74,6 +74,29 @@ class Report(db.Model):
         CheckConstraint("length(description) <= 5000", name="description_length"),
         CheckConstraint("grade IS NULL OR (grade >= 1 AND grade <= 10)", name="grade_range"),
         Index("ix_reports_closed_at", "closed_at"),
+        # The queue's search (portal/reports/search.py, migration 0009): an address or number is looked up whole;
+        # names, letter references, parts of references and the resident's words through trigram indexes on
+        # PostgreSQL (empty on SQLite, which has none: `WHERE 0`).
+        Index("ix_reports_email", "email"),
+        Index("ix_reports_phone", "phone"),
+        Index("ix_reports_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"},
+              sqlite_where=text("0")),
+        Index("ix_reports_letter_reference_trgm", "letter_reference", postgresql_using="gin",
+              postgresql_ops={"letter_reference": "gin_trgm_ops"}, sqlite_where=text("0")),
+        Index("ix_reports_description_trgm", "description", postgresql_using="gin",
+              postgresql_ops={"description": "gin_trgm_ops"}, sqlite_where=text("0")),
+        Index("ix_reports_reference_trgm", "reference", postgresql_using="gin",
+              postgresql_ops={"reference": "gin_trgm_ops"}, sqlite_where=text("0")),
+        # The same for the open reports only, where a search starts (a few percent of all: quick for common names).
+        Index("ix_reports_open_search", "name", "letter_reference", "description", "reference",
+              postgresql_using="gin", postgresql_ops=dict.fromkeys(
+                  ("name", "letter_reference", "description", "reference"), "gin_trgm_ops"),
+              postgresql_where=OPEN_CONDITION, sqlite_where=text("0")),
+        # "Assigned to me", and the count boxes in one pass over the open reports' own small index.
+        Index("ix_reports_open_assignee_next_due", "assignee_id", "next_due", "id",
+              postgresql_where=OPEN_CONDITION, sqlite_where=OPEN_CONDITION),
+        Index("ix_reports_open_counts", "status", "team_id", "assignee_id", "next_due",
+              postgresql_where=OPEN_CONDITION, sqlite_where=OPEN_CONDITION),
     )
 
     id = db.Column(db.Integer, primary_key=True)

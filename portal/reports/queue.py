@@ -1,20 +1,27 @@
-"""The staff queues: open reports, most urgent first, filtered, counted, and paged by keyset."""
+"""The staff queues: open reports, most urgent first, filtered, searched, counted, and paged by keyset.
+
+Three views: "new" (not yet sent to a team: the KCC's own work, oldest due first, as DESIGN.md asks; reports that
+wait for a team no longer stand above today's new ones), "mine" (assigned to the person looking) and "all" (the
+most urgent first).
+"""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import and_, case, func, select, tuple_
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.calendar.clock import local_today, start_of_local_day
 from portal.extensions import db
 from portal.reference.models import Category
-from portal.reports.models import OPEN_CONDITION, OPEN_STATUSES, Channel, Report
-from portal.reports.references import normalise
+from portal.reports import search
+from portal.reports.models import OPEN_CONDITION, OPEN_STATUSES, Channel, Report, ReportStatus
 from portal.staff.access import reports_visible_to
+from portal.staff.models import User
 from portal.staff.teams import team_id_by_code
 
 PAGE_SIZE = 50
 MAX_ID = 2**31  # ids are INTEGER columns: 32 bits on PostgreSQL
+VIEWS = ("new", "mine", "all")
 
 
 @dataclass
@@ -28,10 +35,18 @@ class QueueFilters:
     received_to: date | None = None
     text: str | None = None
     team_ids: tuple = field(default=())  # "my teams" queue: limit to these teams
+    unsent: bool = False  # new and not yet sent to a team
+    assignee_id: int | None = None
+    newest_first: bool = False  # the latest due date first, instead of the most urgent
 
 
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def view_filters(view, user):
+    """What a view adds to the filters."""
+    if view == "new":
+        return {"unsent": True}
+    if view == "mine":
+        return {"assignee_id": user.id}
+    return {}
 
 
 def _start_of_day(day, days_later=0):
@@ -45,13 +60,26 @@ def _start_of_day(day, days_later=0):
         return None
 
 
+def _by_status(user, filters):
+    statuses = set(filters.statuses)
+    if filters.unsent:
+        statuses &= {ReportStatus.NEW}
+    query = reports_visible_to(user)
+    if statuses == set(OPEN_STATUSES):
+        # Word for word the predicate of the partial indexes: SQLite only uses one when it can see that.
+        return query.where(OPEN_CONDITION)
+    if statuses == set(ReportStatus):
+        return query
+    if len(statuses) == 1:
+        # One status as an equality, so that an index on (…, status, next_due, id) is read in order and the
+        # page stops after its rows ("new, not yet sent": the latest 51 of thousands, not all of them sorted).
+        return query.where(Report.status == statuses.pop())
+    return query.where(Report.status.in_(sorted(statuses, key=lambda status: status.value)))
+
+
 def filtered(user, filters: QueueFilters, today=None):
     today = today or local_today()
-    if set(filters.statuses) == set(OPEN_STATUSES):
-        # Word for word the predicate of the partial indexes: SQLite only uses one when it can see that.
-        query = reports_visible_to(user).where(OPEN_CONDITION)
-    else:
-        query = reports_visible_to(user).where(Report.status.in_(filters.statuses))
+    query = _by_status(user, filters)
     if filters.category:
         query = query.where(Report.category_id == select(Category.id).where(Category.code == filters.category)
                             .scalar_subquery())
@@ -61,6 +89,10 @@ def filtered(user, filters: QueueFilters, today=None):
         query = query.where(Report.team_id == team_id_by_code(filters.team))
     if filters.team_ids:
         query = query.where(Report.team_id.in_(filters.team_ids))
+    if filters.unsent:
+        query = query.where(Report.team_id.is_(None))  # and new: see _by_status
+    if filters.assignee_id is not None:
+        query = query.where(Report.assignee_id == filters.assignee_id)
     if filters.channel:
         query = query.where(Report.channel == Channel(filters.channel))
     if filters.overdue:
@@ -72,51 +104,68 @@ def filtered(user, filters: QueueFilters, today=None):
     if ends is not None:
         query = query.where(Report.received_at < ends)
     if filters.text:
-        # Text that could be a reference is searched as one too ("afvalpas" has the shape of MC-AFVA-LPAS).
-        matches = Report.description.ilike(f"%{_escape_like(filters.text)}%", escape="\\")
-        reference = normalise(filters.text)
-        query = query.where(or_(Report.reference == reference, matches) if reference else matches)
+        query = query.where(search.condition(filters.text))
     return query
 
 
 def page(user, filters: QueueFilters, *, after=None, size=PAGE_SIZE, today=None):
     """One page of the queue and the cursor of the next one (None on the last page).
 
-    Ordered by the next term to meet, then id: the most overdue first. The cursor is the last row's
-    (next_due, id), so a page costs the same at the millionth report as at the first (no OFFSET).
+    Ordered by the next term to meet, then id: the most overdue first (or the latest first, `newest_first`).
+    The cursor is the last row's (next_due, id), so a page costs the same at the millionth report as at the
+    first (no OFFSET).
     """
     query = filtered(user, filters, today)
+    key = tuple_(Report.next_due, Report.id)
     if after is not None:
-        query = query.where(tuple_(Report.next_due, Report.id) > tuple_(*after))
-    # Only what a queue row shows, with its category and team in the same query (no query per row).
+        query = query.where(key < tuple_(*after) if filters.newest_first else key > tuple_(*after))
+    order = (Report.next_due.desc(), Report.id.desc()) if filters.newest_first else (Report.next_due, Report.id)
+    # Only what a queue row shows, with its category, team and person in the same query (no query per row).
     query = query.options(
         load_only(Report.id, Report.reference, Report.received_at, Report.status, Report.next_due,
-                  Report.category_id, Report.team_id),
+                  Report.first_contact_due, Report.first_contact_at, Report.category_id, Report.team_id,
+                  Report.assignee_id),
         joinedload(Report.category),
         joinedload(Report.team),
+        joinedload(Report.assignee).load_only(User.id, User.name),
     )
-    rows = db.session.scalars(query.order_by(Report.next_due, Report.id).limit(size + 1)).all()
+    rows = db.session.scalars(query.order_by(*order).limit(size + 1)).all()
     more = len(rows) > size
     rows = rows[:size]
     cursor = (rows[-1].next_due, rows[-1].id) if more else None
     return rows, cursor
 
 
-def counts(user, filters: QueueFilters, today=None):
-    """How many reports each chosen status holds under the filters, and how many open ones are overdue.
+def next_term(report):
+    """Which term the report's next_due is: "first_contact" until first contact was recorded, then "closing"."""
+    waiting = report.first_contact_at is None and report.next_due == report.first_contact_due
+    return "first_contact" if waiting else "closing"
 
-    Only the chosen statuses are counted (by default the open ones): counting every closed report on each
-    page view would cost a scan of the whole table.
+
+def counts(user, filters: QueueFilters, today=None):
+    """The count boxes: the open reports of the page (every one the user may see, or their teams'), in one pass.
+
+    Not narrowed by the other filters or the search: each box is a list of its own, and counting only open
+    reports, on their own small index, costs the same at a million reports as at a thousand.
     """
     today = today or local_today()
-    base = filtered(user, filters, today).subquery()
-    by_status = dict(
-        db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all()
-    )
-    overdue = db.session.scalar(
-        select(func.count()).select_from(base).where(base.c.next_due < today, base.c.status.in_(OPEN_STATUSES))
-    )
-    return {"by_status": {status: by_status.get(status, 0) for status in filters.statuses}, "overdue": overdue}
+    query = reports_visible_to(user).where(OPEN_CONDITION)
+    if filters.team_ids:
+        query = query.where(Report.team_id.in_(filters.team_ids))
+
+    def number(condition):
+        return func.count(case((condition, 1)))
+
+    row = db.session.execute(query.with_only_columns(
+        func.count(),
+        number(and_(Report.status == ReportStatus.NEW, Report.team_id.is_(None))),
+        number(Report.assignee_id == user.id),
+        number(Report.next_due < today),
+        *(number(Report.status == status) for status in OPEN_STATUSES),
+    )).one()
+    open_count, unsent, mine, overdue, *per_status = row
+    return {"open": open_count, "unsent": unsent, "mine": mine, "overdue": overdue,
+            "by_status": dict(zip(OPEN_STATUSES, per_status, strict=True))}
 
 
 def encode_cursor(cursor):
