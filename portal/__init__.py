@@ -57,6 +57,7 @@ def _configure_logging():
     handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # a root handler added later (the scheduler's basicConfig) would print each line twice
 
 
 def _init_extensions(app):
