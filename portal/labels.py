@@ -62,6 +62,7 @@ EVENT_LABELS = {
     "contact_details_viewed": _l("Contact details viewed"),
     "extended": _l("Closing term extended"),
     "graded": _l("Graded by the resident"),
+    "call_attempt": _l("Called the resident"),
     "escalated": _l("Escalated: term passed"),
     "anonymised": _l("Personal data removed"),
     "erased_on_request": _l("Erased at the resident's request"),

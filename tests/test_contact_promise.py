@@ -91,3 +91,36 @@ def _team(db):
     db.session.add(team)
     db.session.flush()
     return team
+
+
+def test_a_resident_who_asked_to_be_called_gets_a_call_step_with_its_attempts(client, make_report, make_team,
+                                                                              make_staff, login, db):
+    from tests.conftest import csrf_token_from
+
+    team = make_team("BZ", "Burgerzaken")
+    kcc = make_staff("kcc", name="Karin KCC")
+    by_phone = make_report(phone="+31612345678", name="Piet")
+    by_mail = make_report(email="anna@example.nl")
+    for report in (by_phone, by_mail):
+        workflow.assign(report, team=team, by=kcc)
+    db.session.commit()
+    login(kcc)
+    assert f"/admin/reports/{by_mail.id}/call" not in client.get(f"/admin/reports/{by_mail.id}").get_data(as_text=True)
+
+    def call(reached, note):
+        page = client.get(f"/admin/reports/{by_phone.id}").get_data(as_text=True)
+        assert f"/admin/reports/{by_phone.id}/call" in page
+        db.session.refresh(by_phone)
+        return client.post(f"/admin/reports/{by_phone.id}/call", data={
+            "csrf_token": csrf_token_from(page), "version": str(by_phone.version), "call-reached": reached,
+            "call-note": note})
+
+    assert call("no", "Voicemail, morgen om 10 uur opnieuw.").status_code == 303
+    db.session.refresh(by_phone)
+    assert by_phone.first_contact_at is None and by_phone.events[-1].kind == "call_attempt"
+    page = client.get(f"/admin/reports/{by_phone.id}").get_data(as_text=True)
+    assert "Voicemail, morgen om 10 uur opnieuw." in page, "colleagues see the attempt"
+    assert call("yes", "Uitgelegd hoe de aanvraag verder gaat.").status_code == 303
+    db.session.refresh(by_phone)
+    assert by_phone.status is ReportStatus.CONTACTED and by_phone.first_contact_at is not None
+    assert [event.kind for event in by_phone.events][-2:] == ["call_attempt", "first_contact"]

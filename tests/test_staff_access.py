@@ -27,6 +27,7 @@ RULES = {
     "admin.reopen": HANDLERS,
     "admin.extend": HANDLERS,
     "admin.record_grade": HANDLERS,
+    "admin.record_call": HANDLERS,
     "admin.dismiss": {"kcc", "admin"},
     "admin.register": {"kcc", "admin"},
     "admin.privacy": {"admin"},
@@ -50,7 +51,7 @@ RULES = {
 HIDDEN_FROM_TEAM_B = {
     "admin.detail", "admin.contact_details", "admin.assign", "admin.change_category", "admin.add_note",
     "admin.send_message", "admin.first_contact", "admin.close", "admin.reopen", "admin.extend",
-    "admin.record_grade",
+    "admin.record_grade", "admin.record_call",
 }
 
 

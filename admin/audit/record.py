@@ -48,6 +48,7 @@ AUDITED = {
     "admin.reopen": Audited(EVENT_LABELS["reopened"]),
     "admin.dismiss": Audited(EVENT_LABELS["dismissed"], ("dismiss-reason",)),
     "admin.record_grade": Audited(EVENT_LABELS["graded"], ("grade-grade", "grade-channel")),
+    "admin.record_call": Audited(EVENT_LABELS["call_attempt"], ("call-reached",)),
     "admin.privacy_export": Audited(EVENT_LABELS["exported_on_request"]),
     "admin.privacy_erase": Audited(EVENT_LABELS["erased_on_request"]),
     "admin.password_change": Audited(_l("Own password changed")),

@@ -92,6 +92,18 @@ class CloseForm(FlaskForm):
         return Outcome(self.outcome.data)
 
 
+class CallForm(FlaskForm):
+    """One call to a resident who asked to be called back."""
+
+    reached = ChoiceField(
+        _l("Did you reach the resident?"),
+        choices=[SelectChoice("yes", _l("Yes, we spoke")), SelectChoice("no", _l("No, not reached"))],
+        validators=[InputRequired(_l("Choose whether you reached the resident."))],
+        invalid_message=_l("Choose whether you reached the resident."),
+    )
+    note = _text(_l("What was said, or when to try again"), _l("Write a short note about the call."), maximum=1000)
+
+
 class ContactDetailsForm(FlaskForm):
     """The button that shows a resident's contact details (and records the viewing)."""
 

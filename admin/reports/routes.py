@@ -13,6 +13,7 @@ from admin.flashing import flash_text
 from admin.guards import role_required
 from admin.reports.forms import (
     AssignForm,
+    CallForm,
     CategoryChangeForm,
     CloseForm,
     ContactDetailsForm,
@@ -67,6 +68,7 @@ def _action_forms(report, posted=None):
         "extend": ExtendForm(formdata=None, prefix="extend"),
         "dismiss": DismissForm(formdata=None, prefix="dismiss"),
         "grade": RecordGradeForm(formdata=None, prefix="grade"),
+        "call": CallForm(formdata=None, prefix="call"),
     }
     if posted:
         forms[posted[0]] = posted[1]
@@ -116,6 +118,7 @@ def render_detail(report, *, posted=None, status=200, show_contact=False, unsave
         follow_up=followup.summary(report),
         terms=term_states(report),
         describe_event=history_words.describe,
+        calls=workflow.call_attempts(report),
         write_moment=write_moment,
     ), status
 
@@ -249,6 +252,13 @@ def record_grade(report, form):
                                      channel=Channel(form.channel.data), by=current_user):
         raise TransitionNotAllowed(_l("This report already has a grade."))
     return _l("The grade is recorded.")
+
+
+@report_action("call", "call", CallForm, ACTING_ROLES)
+def record_call(report, form):
+    reached = form.reached.data == "yes"
+    workflow.record_call(report, reached=reached, note=form.note.data, by=current_user)
+    return _l("The call is recorded as the first contact.") if reached else _l("The attempt is recorded.")
 
 
 @report_action("reopen", "reopen", ReopenForm, ACTING_ROLES)

@@ -75,6 +75,8 @@ def describe(event):
                         new=_status(details.get("after", {}).get("status")))]
     if kind in ("received", "registered_by_staff"):
         return [gettext("Channel: %(channel)s.", channel=_channel(details.get("channel")))]
+    if kind == "call_attempt":
+        return [gettext("Spoke with the resident.") if details.get("reached") else gettext("Not reached.")]
     if kind == "graded":
         return [gettext("Grade: %(grade)s out of 10.", grade=details.get("grade"))]
     if kind == "escalated":

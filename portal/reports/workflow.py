@@ -16,7 +16,7 @@ from portal.mail.outbox import external_url, queue_mail
 from portal.reference import placeholders
 from portal.reports import followup, terms
 from portal.reports.history import record_event
-from portal.reports.models import OPEN_STATUSES, Channel, Outcome, Report, ReportStatus
+from portal.reports.models import OPEN_STATUSES, Channel, ContactPreference, Outcome, Report, ReportStatus
 from portal.reports.references import normalise as normalise_reference
 from portal.staff.access import may_act, may_triage
 
@@ -32,6 +32,7 @@ TRANSITIONS = {
     "extend": (S.ASSIGNED, S.CONTACTED),
     "add_note": tuple(S),
     "record_grade": (S.CLOSED,),
+    "call": (S.ASSIGNED, S.CONTACTED),
 }
 # Awb 9:11 second paragraph: the term may be extended once, by at most four weeks.
 MAX_EXTENSION = timedelta(weeks=4)
@@ -55,6 +56,8 @@ def allowed_actions(report, user):
         actions.discard("send_message")  # a message goes by e-mail
     if report.grade is not None:
         actions.discard("record_grade")  # one grade per report
+    if not (report.contact_preference is ContactPreference.PHONE and report.phone):
+        actions.discard("call")  # the step for a resident who asked to be called
     if not may_triage(user):
         actions.discard("dismiss")
     return actions
@@ -250,6 +253,23 @@ def send_message(report, *, subject, body, by):
                status_url=external_url("portal.status", code=report.reference))
     record_event(report, "message_sent", by, subject=subject, body=body)
     db.session.flush()
+
+
+def record_call(report, *, reached, note, by):
+    """A call to a resident who asked to be called: reached, it is the first contact (when there was none yet);
+    not reached, the attempt is on the history, so colleagues see how often and when someone tried."""
+    _require(report, "call")
+    if reached and report.first_contact_at is None:
+        record_first_contact(report, channel=Channel.PHONE, at=now_utc(), summary=note, by=by)
+        return
+    record_event(report, "call_attempt", by, reached=reached, text=note)
+    db.session.flush()
+
+
+def call_attempts(report):
+    """The calls recorded on the report, oldest first: each attempt, and a call that was the first contact."""
+    return [event for event in report.events if event.kind == "call_attempt"
+            or (event.kind == "first_contact" and (event.details or {}).get("channel") == Channel.PHONE.value)]
 
 
 def record_contact_details_viewed(report, *, by):

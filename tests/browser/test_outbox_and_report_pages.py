@@ -78,3 +78,20 @@ def test_the_report_page_with_a_colleagues_change_and_the_grade_form_passes_the_
     assert "De inwoner belde opnieuw." in text and "Een collega was eerder." in text
     audit(page, "report page after a colleague's change")
     audit.check()
+
+
+def test_the_call_step_for_a_resident_who_asked_to_be_called_passes_the_audit(page, axe_audit, make_staff, make_team,
+                                                                               make_report, db):
+    team = make_team("BZ", "Burgerzaken")
+    kcc = make_staff("kcc")
+    report = make_report(phone="+31612345678", name="Piet")
+    workflow.assign(report, team=team, by=kcc)
+    workflow.record_call(report, reached=False, note="Voicemail.", by=kcc)
+    db.session.commit()
+    audit = Audits(axe_audit)
+    log_in(page, kcc)
+    page.goto(f"/admin/reports/{report.id}")
+    assert page.locator("#call-note").is_visible(), "the call step is open while there was no first contact"
+    unfold_every_disclosure(page)
+    audit(page, "report page with the call step")
+    audit.check()
