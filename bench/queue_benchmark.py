@@ -101,8 +101,8 @@ def cases(reference, email, phone, name, like):
     """(name, query string, app filters, bare WHERE, bare order, parameters, text the page must show)."""
     part, surname = reference[3:7], name.split()[-1]
     return [
-        ("landing list: new, not yet sent (newest due)", {}, {"unsent": True, "newest_first": True},
-         "r.status = 'new' AND r.team_id IS NULL", "DESC", {}, None),
+        ("landing list: new, not yet sent (oldest due)", {}, {"unsent": True},
+         "r.status = 'new' AND r.team_id IS NULL", "ASC", {}, None),
         ("all open reports, most urgent first", {"view": "all"}, {}, OPEN, "ASC", {}, None),
         ("search: full reference", {"q": reference.lower().replace("-", " ")}, {"text": reference},
          f"{OPEN} AND r.reference = :v", "ASC", {"v": reference}, reference),
