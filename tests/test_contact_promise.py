@@ -63,11 +63,12 @@ def test_the_figures_judge_first_contact_only_for_residents_who_asked_for_it(mak
     assert (figures.headline.first_contact_late, figures.headline.first_contact_on_time) == (1, 0)
 
 
-def test_the_status_page_gives_the_answer_and_a_dismissed_report_says_why_without_a_term(client, make_report, db):
+def test_the_status_page_gives_the_answer_and_a_dismissed_report_says_why_without_a_term(client, make_report, make_team,
+                                                                                          db):
     from portal.models import Cause, Outcome
 
     closed = make_report(phone="+31612345678")
-    workflow.assign(closed, team=_team(db), by=None)
+    workflow.assign(closed, team=make_team("BZ", "Burgerzaken"), by=None)
     workflow.close(closed, outcome=Outcome.RESOLVED, causes=[db.session.scalar(select(Cause).limit(1))],
                    summary="We hebben uw aanvraag alsnog behandeld.", by=None)
     workflow.add_note(closed, text="Interne notitie: klant was boos.", by=None)
@@ -83,14 +84,6 @@ def test_the_status_page_gives_the_answer_and_a_dismissed_report_says_why_withou
     assert "uiterlijk" not in page, "a dismissed report shows no open term"
     assert duplicate.status is ReportStatus.DISMISSED
 
-
-def _team(db):
-    from portal.models import Team
-
-    team = Team(code="BZ", name="Burgerzaken", email="bz@dronten.example")
-    db.session.add(team)
-    db.session.flush()
-    return team
 
 
 def test_a_resident_who_asked_to_be_called_gets_a_call_step_with_its_attempts(client, make_report, make_team,

@@ -143,7 +143,7 @@ def _render_queue(title, endpoint, *, views, default_view, own_teams_only=False,
     return render_template(
         "admin/queue.html", title=title, form=form, reports=reports, boxes=boxes,
         next_url=next_url, first_url=first_url, wider_url=wider_url, endpoint=endpoint, view=view,
-        view_label=VIEW_LABELS[view], newest_first=filters.newest_first, searched=filters.text,
+        view_label=VIEW_LABELS[view], searched=filters.text,
         filtered=filtered or not understood,
         staff_status=STAFF_STATUS_LABELS.get, next_term=queue.next_term, write_moment=write_moment,
         format_number=format_number,

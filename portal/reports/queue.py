@@ -37,7 +37,6 @@ class QueueFilters:
     team_ids: tuple = field(default=())  # "my teams" queue: limit to these teams
     unsent: bool = False  # new and not yet sent to a team
     assignee_id: int | None = None
-    newest_first: bool = False  # the latest due date first, instead of the most urgent
 
 
 def view_filters(view, user):
@@ -111,15 +110,15 @@ def filtered(user, filters: QueueFilters, today=None):
 def page(user, filters: QueueFilters, *, after=None, size=PAGE_SIZE, today=None):
     """One page of the queue and the cursor of the next one (None on the last page).
 
-    Ordered by the next term to meet, then id: the most overdue first (or the latest first, `newest_first`).
+    Ordered by the next term to meet, then id: the most overdue first.
     The cursor is the last row's (next_due, id), so a page costs the same at the millionth report as at the
     first (no OFFSET).
     """
     query = filtered(user, filters, today)
     key = tuple_(Report.next_due, Report.id)
     if after is not None:
-        query = query.where(key < tuple_(*after) if filters.newest_first else key > tuple_(*after))
-    order = (Report.next_due.desc(), Report.id.desc()) if filters.newest_first else (Report.next_due, Report.id)
+        query = query.where(key > tuple_(*after))
+    order = (Report.next_due, Report.id)
     # Only what a queue row shows, with its category, team and person in the same query (no query per row).
     query = query.options(
         load_only(Report.id, Report.reference, Report.received_at, Report.status, Report.next_due,
