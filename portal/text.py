@@ -40,9 +40,12 @@ def clean_plain_text(text, *, multiline=True):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if find_unreadable(text) is not None:
         raise UnreadableText(text)
-    # "&" is escaped first so that a typed "&amp;" survives as typed rather than as an entity.
-    as_html = text.replace("&", "&amp;")
-    stripped = html.unescape(bleach.clean(as_html, tags=set(), attributes={}, strip=True, strip_comments=True))
+    if "<" in text:
+        # "&" is escaped first so that a typed "&amp;" survives as typed rather than as an entity.
+        as_html = text.replace("&", "&amp;")
+        stripped = html.unescape(bleach.clean(as_html, tags=set(), attributes={}, strip=True, strip_comments=True))
+    else:
+        stripped = text  # without a "<" there is no markup to strip (and parsing it is most of a submission's cost)
     stripped = unicodedata.normalize("NFC", stripped)
     if not multiline:
         stripped = " ".join(stripped.split())

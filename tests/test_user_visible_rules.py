@@ -280,11 +280,16 @@ def test_a_new_reference_that_is_already_taken_is_drawn_again_and_the_resident_g
     taken = make_report().reference
     drawn = iter([taken, "MC-7KQ2-X9ZD"])
     monkeypatch.setattr(intake, "new_reference", lambda: next(drawn))
-    response = client.post("/melden", data=report_form_data())
+    response = client.post("/melden", data=report_form_data(
+        email="anna@example.nl", contact_preference="email", consent="y"))
     assert response.status_code == 303, "a clash of references must not become an error page"
     assert response.headers["Location"].endswith("/melden/ontvangen/MC-7KQ2-X9ZD")
     assert "MC-7KQ2-X9ZD" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert sorted(db.session.scalars(select(Report.reference))) == sorted([taken, "MC-7KQ2-X9ZD"])
+    fresh = db.session.scalar(select(Report).where(Report.reference == "MC-7KQ2-X9ZD"))
+    confirmations = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "confirmation")).all()
+    assert [(mail.report_id, mail.recipient) for mail in confirmations] == [(fresh.id, "anna@example.nl")]
+    assert "MC-7KQ2-X9ZD" in confirmations[0].body_text
 
 
 def test_entities_typed_by_a_resident_are_stored_and_shown_exactly_as_typed(

@@ -26,7 +26,7 @@ BATCH_SIZE = 500
 
 
 def queue_mail(recipient, template, language, report=None, reply_to=None, **context):
-    """Render an e-mail in the recipient's language and add it to the outbox (flush only, no commit).
+    """Render an e-mail in the recipient's language and add it to the outbox (no flush, no commit).
 
     It is written in the same transaction as the change it tells about: a rollback never sends it,
     a commit always does, eventually.
@@ -45,7 +45,6 @@ def queue_mail(recipient, template, language, report=None, reply_to=None, **cont
         report=report,
     )
     db.session.add(message)
-    db.session.flush()
     return message
 
 

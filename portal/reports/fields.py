@@ -3,12 +3,16 @@
 Field names as CONTRACT.md gives them; messages at B1 level in the person's language.
 """
 from datetime import date
+from functools import lru_cache
 
+from babel import support
 from flask import request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from portal.calendar.clock import local_today
@@ -24,6 +28,11 @@ DESCRIPTION_MAX = 5000
 EARLIEST_CONTACT_DATE = date(2000, 1, 1)
 
 
+@lru_cache(maxsize=8)
+def wtforms_translations(locale):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class TextOnlyForm(FlaskForm):
     """A form that reads only the posted form fields: never uploaded files, never a JSON body.
 
@@ -33,6 +42,11 @@ class TextOnlyForm(FlaskForm):
     """
 
     class Meta:
+        def get_translations(self, form):
+            # WTForms' own messages in the page's language, read from disk once per process and language rather
+            # than once per request (Flask-WTF's default).
+            return wtforms_translations(str(get_locale()))
+
         def wrap_formdata(self, form, formdata):
             if formdata is not None and hasattr(formdata, "getlist"):
                 return formdata  # given by the caller

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.calendar import deadlines
 from portal.calendar.clock import now_utc, past_moment
@@ -37,22 +38,38 @@ class ReportDetails:
 CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
 
 
-def _unused_reference():
-    while True:
-        reference = new_reference()
-        if not db.session.scalar(select(exists().where(Report.reference == reference))):
-            return reference
+REFERENCE_ATTEMPTS = 5
 
 
 def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB, received_at: datetime | None = None):
     """Store a new report with its terms and "received" event; queue the confirmation if we have an address.
 
     Flushes, never commits: the caller commits once, so the report and its e-mail stand or fall together.
+    Written in one flush (three INSERTs) inside a savepoint: a reference drawn twice (one in 10^12) is caught by
+    its UNIQUE constraint and drawn again, instead of asking the database beforehand for every report.
     """
     received_at = received_at or now_utc()
+    confirm = bool(details.email) and _may_confirm(details.email, channel)
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            # The savepoint begins before anything is added: a failed flush takes back only this report.
+            with db.session.begin_nested():
+                report = _new_report(details, language, channel, received_at)
+                if confirm:
+                    queue_mail(report.email, "confirmation", language, report=report,
+                               status_url=external_url("portal.status", code=report.reference))
+        except IntegrityError:
+            if attempt + 1 == REFERENCE_ATTEMPTS or not _reference_taken(report.reference):
+                raise
+            continue
+        return report
+
+
+def _new_report(details, language, channel, received_at):
+    """The report and its "received" event, added to the session, not yet flushed."""
     category = details.category
     report = Report(
-        reference=_unused_reference(),
+        reference=new_reference(),
         received_at=received_at,
         channel=channel,
         category=category,
@@ -71,31 +88,26 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
     report.next_due = next_due(report)
     db.session.add(report)
     record_event(report, "received", created_at=received_at, channel=channel.value, category=category.code)
-    db.session.flush()
-    if report.email and _may_confirm(report):
-        queue_mail(
-            report.email,
-            "confirmation",
-            language,
-            report=report,
-            status_url=external_url("portal.status", code=report.reference),
-        )
     return report
 
 
-def _may_confirm(report):
-    """Whether this report's confirmation may go out: always for one staff registered, for one from the form
+def _reference_taken(reference):
+    return db.session.scalar(select(exists().where(Report.reference == reference)))
+
+
+def _may_confirm(email, channel):
+    """Whether a new report's confirmation may go out: always for one staff registered, for one from the form
     only while its address has had fewer than the day's confirmations."""
-    if report.channel is not Channel.WEB:
+    if channel is not Channel.WEB:
         return True
     limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
     # Counted over the reports with the address (each got its confirmation until the limit was reached), on the
     # received_at index: a day's reports, not the whole outbox. Case-blind, so "Jan@" and "jan@" are one address.
+    # Asked before the new report is added, so that the question does not flush it.
     earlier = db.session.scalar(
         select(func.count()).select_from(Report).where(
             Report.received_at >= now_utc() - timedelta(days=1),
-            func.lower(Report.email) == report.email.lower(),
-            Report.id != report.id,
+            func.lower(Report.email) == email.lower(),
         )
     )
     return earlier < limit
