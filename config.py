@@ -50,6 +50,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "meldpunt@localhost")
     # Where escalations of passed terms go, besides the team's own address.
     KCC_EMAIL = os.environ.get("MELDPUNT_KCC_EMAIL", "kcc@localhost")
+    # Callback requests: after this many attempts that did not reach the resident, they get a message (an e-mail,
+    # or a letter task for staff when there is no address).
+    CALLBACK_FAILED_ATTEMPTS = int(os.environ.get("MELDPUNT_CALLBACK_FAILED_ATTEMPTS", "3"))
     # Contact details and free text of reports closed longer ago than this are removed (AVG).
     RETENTION_MONTHS = int(os.environ.get("MELDPUNT_RETENTION_MONTHS", "12"))
     # A mail claimed longer ago than this belongs to a sender that died mid-send; it is tried again.
@@ -76,6 +79,11 @@ class Config:
     # A report is at most 5,000 characters; this leaves room for the other fields and encoding.
     MAX_CONTENT_LENGTH = 256 * 1024
     MAX_FORM_MEMORY_SIZE = 256 * 1024
+
+    # Letters (issue 12): from this many copies a letter is a bulk letter, which the KCC must approve before it is
+    # sent. Uploads of draft letters have their own limit of 2 MB (portal.letters.refusals.MAX_UPLOAD_BYTES),
+    # applied to the letter pages alone before anything is parsed (admin/letters/routes.py).
+    LETTERS_BULK_COPIES = int(os.environ.get("MELDPUNT_LETTERS_BULK_COPIES", "20"))
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

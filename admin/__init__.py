@@ -7,6 +7,7 @@ from admin import guards
 from admin.audit import routes as audit_routes
 from admin.auth import routes as auth_routes  # noqa: F401
 from admin.blueprint import bp
+from admin.callbacks import routes as callbacks_routes  # noqa: F401
 from admin.figures import downloads as figures_downloads  # noqa: F401
 from admin.figures import routes as figures_routes  # noqa: F401
 from admin.management import reference_data, staff_accounts  # noqa: F401

@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "extended": _l("Closing term extended"),
     "graded": _l("Graded by the resident"),
     "call_attempt": _l("Called the resident"),
+    "callback_linked": _l("Linked to a callback request"),
     "escalated": _l("Escalated: term passed"),
     "anonymised": _l("Personal data removed"),
     "erased_on_request": _l("Erased at the resident's request"),

@@ -1,6 +1,15 @@
 """Every model, gathered so that the metadata (and Alembic) sees them all; each lives with its domain."""
 from portal.calendar.models import ClosingDay
-from portal.figures.models import Target, TargetDirection
+from portal.callbacks.models import (
+    CallbackEvent,
+    CallbackReportLink,
+    CallbackRequest,
+    CallbackStatus,
+    ContactAttempt,
+    UnreachableNotice,
+    Urgency,
+)
+from portal.figures.models import FigureSettings, PublishedFigures, Target, TargetChange, TargetDirection
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.operations.models import JobRun
 from portal.reference.models import Category, Cause, StandardText
@@ -18,7 +27,10 @@ from portal.reports.models import (
 from portal.staff.models import RecoveryCode, Role, StaffAction, Team, User, team_members
 
 __all__ = [
+    "CallbackEvent", "CallbackReportLink", "CallbackRequest", "CallbackStatus", "ContactAttempt",
+    "UnreachableNotice", "Urgency",
     "OPEN_CONDITION", "OPEN_STATUSES", "Category", "Cause", "Channel", "ClosingDay", "ContactPreference", "JobRun",
     "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role",
-    "StaffAction", "StandardText", "Target", "TargetDirection", "Team", "User", "report_causes", "team_members",
+    "StaffAction", "StandardText", "FigureSettings", "PublishedFigures", "Target", "TargetChange", "TargetDirection",
+    "Team", "User", "report_causes", "team_members",
 ]

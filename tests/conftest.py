@@ -364,3 +364,19 @@ def post_form(client):
         return client.post(url, data={"csrf_token": csrf_token_from(page), **data})
 
     return post
+
+
+@pytest.fixture
+def make_callback(db, make_staff):
+    """Register a callback request through the same intake as the page (portal.callbacks.intake)."""
+    from portal.callbacks.intake import CallbackDetails, register_callback
+
+    def make(team, requested_action="Vraag over mijn aanslag.", by=None, registered_at=None, commit=True, **kwargs):
+        kwargs.setdefault("phone", "06 12345678")
+        details = CallbackDetails(requested_action=requested_action, team=team, **kwargs)
+        callback = register_callback(details, by=by or make_staff("kcc"), registered_at=registered_at)
+        if commit:
+            db.session.commit()
+        return callback
+
+    return make

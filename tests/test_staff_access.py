@@ -1,6 +1,7 @@
 """Every staff route, asked as every role: the permission matrix. A new route without a rule here fails."""
 import pytest
 
+from portal.callbacks.intake import CallbackDetails, register_callback
 from portal.reports.workflow import assign
 from tests.conftest import csrf_token_from
 
@@ -46,12 +47,27 @@ RULES = {
     "admin.stats_quarterly_csv": {"manager", "admin"},
     "admin.stats_quarterly_xlsx": {"manager", "admin"},
     "admin.stats_targets": {"admin"},
+    "admin.stats_correction": {"admin"},
+    # Callback requests: every staff member has the lists and reads what they may see; the KCC registers;
+    # handlers act; redistributing and the per-colleague counts are for the team's coordinator and admins.
+    "admin.callbacks": EVERYONE,
+    "admin.callback_new": {"kcc", "admin"},
+    "admin.callback_detail": {"kcc", "team_a", "manager", "admin"},
+    "admin.callback_attempt": HANDLERS,
+    "admin.callback_close": HANDLERS,
+    "admin.callback_letter_sent": HANDLERS,
+    "admin.callback_redistribute": {"admin"},
+    "admin.callback_workload": {"admin"},
+    "admin.report_callbacks": HANDLERS,
+    "admin.report_callback_link": HANDLERS,
 }
 # A team member of another team must not learn that the report exists.
 HIDDEN_FROM_TEAM_B = {
     "admin.detail", "admin.contact_details", "admin.assign", "admin.change_category", "admin.add_note",
     "admin.send_message", "admin.first_contact", "admin.close", "admin.reopen", "admin.extend",
     "admin.record_grade", "admin.record_call",
+    "admin.callback_detail", "admin.callback_attempt", "admin.callback_close", "admin.callback_letter_sent",
+    "admin.callback_redistribute", "admin.report_callbacks", "admin.report_callback_link",
 }
 
 
@@ -89,11 +105,17 @@ def world(make_team, make_staff, make_report, db):
     report = make_report(email="anna@example.nl", name="Anna")
     assign(report, team=team_a, by=users["kcc"])
     db.session.commit()
+    # A callback request of team A, for the /admin/callbacks/<request_id> routes.
+    callback = register_callback(CallbackDetails(requested_action="Vraag over de afvalpas", team=team_a,
+                                                 phone="0612345678"), by=users["kcc"])
+    db.session.commit()
+    report.callback_id = callback.id
     return users, report
 
 
 def _url(rule, report):
-    values = {arg: report.id for arg in rule.arguments}
+    values = {arg: getattr(report, "callback_id", report.id) if arg == "request_id" else report.id
+              for arg in rule.arguments}
     return rule.build(values)[1] if rule.arguments else rule.rule
 
 

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import delete, event, select
+from sqlalchemy import event, func, select
 
 from portal.calendar.clock import LOCAL_ZONE
 from portal.figures import service_report as stats
@@ -39,7 +39,6 @@ from portal.models import (
     Cause,
     Channel,
     ContactPreference,
-    JobRun,
     OutboxMessage,
     Outcome,
     Report,
@@ -129,9 +128,10 @@ def dataset(db, make_team):
 @pytest.fixture
 def frozen_today(monkeypatch):
     """Pages, exports, the command and the job see 15 May 2026 as today."""
+    from portal.figures import overview
     from portal.figures import periods as stats_periods
 
-    for module in (stats, stats_periods):
+    for module in (stats, stats_periods, overview):
         monkeypatch.setattr(module, "local_today", lambda: TODAY)
     return TODAY
 
@@ -324,9 +324,10 @@ def test_every_figure_family_is_one_query_over_all_thirteen_periods(dataset, db)
         stats.period_figures(Q1, today=TODAY)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    # Trend counts and trend percentiles, three breakdowns of two, grades, outcomes, causes, and reference data:
-    # the same handful whether a period has 13 months or 39 behind it, never one run per period.
-    assert month == len(statements) <= 16
+    # The published periods among the thirteen, trend counts and trend percentiles, three breakdowns of two,
+    # grades (and per channel), outcomes, causes, targets and reference data: the same handful whether a period has
+    # 13 months or 39 behind it, never one run per period.
+    assert month == len(statements) <= 20
 
 
 def test_the_sqlite_percentiles_match_percentile_cont(dataset, db):
@@ -361,6 +362,7 @@ STATS_ROUTES = {
     "admin.stats_quarterly_csv": ("GET", "/admin/stats/quarterly.csv?quarter=2026-Q1"),
     "admin.stats_quarterly_xlsx": ("GET", "/admin/stats/quarterly.xlsx?quarter=2026-Q1"),
     "admin.stats_targets": ("GET", "/admin/stats/targets"),
+    "admin.stats_correction": ("POST", "/admin/stats/2026-03/correction"),
 }
 
 
@@ -372,19 +374,20 @@ def test_every_stats_route_is_covered_here(app):
 @pytest.mark.parametrize("role", ["kcc", "team"])
 def test_team_members_and_the_kcc_get_403_on_every_stats_route(client, dataset, make_staff, login, role):
     login(make_staff(role, teams=[dataset["BZ"]] if role == "team" else []))
-    for _endpoint, (_method, address) in STATS_ROUTES.items():
-        response = client.get(address)
+    token = csrf_token_from(client.get("/admin/", follow_redirects=True).get_data(as_text=True))
+    for _endpoint, (method, address) in STATS_ROUTES.items():
+        response = client.get(address) if method == "GET" else client.post(address, data={"csrf_token": token})
         assert response.status_code == 403, f"{role} opened {address}: {response.status_code}"
         assert "Belastingen" not in response.get_data(as_text=True)
-    token = csrf_token_from(client.get("/admin/", follow_redirects=True).get_data(as_text=True))
     response = client.post("/admin/stats/targets", data={"csrf_token": token, "grade_mean": "1"})
     assert response.status_code == 403
 
 
 def test_a_manager_sees_the_figures_but_not_the_targets_form(client, dataset, make_staff, login, frozen_today):
     login(make_staff("manager"))
-    home = client.get("/admin/stats")
-    assert home.status_code == 302 and home.headers["Location"].endswith("/admin/stats/month/2026-04")
+    home = client.get("/admin/stats?lang=en")
+    assert home.status_code == 200, "the overview"
+    assert 'href="/admin/stats/month/2026-04"' in home.get_data(as_text=True)
     page = client.get("/admin/stats/month/2026-03?lang=en")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -392,7 +395,7 @@ def test_a_manager_sees_the_figures_but_not_the_targets_form(client, dataset, ma
     assert cell(html, "target:first_contact_on_time_share:result") == "not met"
     assert cell(html, "target:grade_mean:result") == "met"
     assert cell(html, "target:letters_share:result") == "above the watch level"
-    assert html.count('role="img"') == 7 and html.count("<title id=") == 7 and html.count("<desc id=") == 7
+    assert html.count('role="img"') == 8 and html.count("<title id=") == 8 and html.count("<desc id=") == 8
     assert 'style="' not in html.split("<main", 1)[1], "the Content Security Policy forbids style attributes"
     assert "stats-print.css" in html
     assert client.get("/admin/stats/quarter/2026-Q1").status_code == 200
@@ -462,7 +465,8 @@ def test_page_csv_excel_and_command_give_the_same_numbers(client, runner, datase
     # The workbook, read back: a sheet per part, the same values in each.
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(
         f"/admin/stats/{prefix}.xlsx?{kind}={key}{team_arg}").data))
-    assert len(workbook.worksheets) == 8  # headline, trend, categories, teams, channels, outcomes, causes, grades
+    # headline, trend, categories, teams, channels, outcomes, causes, grades, grades per channel
+    assert len(workbook.worksheets) == 9
     sheet = workbook.worksheets[0]
     from_excel = {row[1]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert from_excel == headline
@@ -552,12 +556,12 @@ def test_an_admin_sets_the_targets_and_the_pages_judge_by_them(client, db, datas
     try:
         refused = client.post("/admin/stats/targets", data={
             "csrf_token": token, "first_contact_on_time_share": "120", "closing_on_time_share": "85",
-            "grade_mean": "acht", "letters_share": "10"})
+            "grade_mean": "acht", "letters_share": "10", "first_line_share": "90", "correction_working_days": "5"})
         assert refused.status_code == 422
         assert "from 0 to 100" in refused.get_data(as_text=True)
         saved = client.post("/admin/stats/targets", data={
             "csrf_token": token, "first_contact_on_time_share": "66,5", "closing_on_time_share": "85",
-            "grade_mean": "8,5", "letters_share": "25"})
+            "grade_mean": "8,5", "letters_share": "25", "first_line_share": "90", "correction_working_days": "5"})
         assert saved.status_code == 303
         db.session.expire_all()
         assert db.session.scalar(select(Target.value).where(Target.code == "first_contact_on_time_share")) == 0.665
@@ -571,19 +575,31 @@ def test_an_admin_sets_the_targets_and_the_pages_judge_by_them(client, db, datas
         db.session.commit()
 
 
-def test_the_monthly_mail_carries_the_headline_figures_and_a_link(app, db, dataset, make_staff, frozen_today):
-    from portal.operations.jobs import send_monthly_figures
+def test_the_monthly_mail_goes_when_the_month_is_published_and_carries_its_figures(
+        app, db, dataset, make_staff, frozen_today):
+    from portal.operations.jobs import publish_figures
 
     manager = make_staff("manager")
-    try:
-        assert send_monthly_figures(today=date(2026, 4, 1)) == 1  # the first working day of April
-        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "monthly"))
-        assert message.recipient == manager.email
-        assert "maart 2026" in message.subject
-        # Dutch numbers: 66,7% first contact on time, 50,0% closed on time, mean grade 8,0.
-        assert "66,7%" in message.body_text and "50,0%" in message.body_text and "8,0" in message.body_text
-        assert "http://meldpunt.test/admin/stats/month/2026-03" in message.body_text
-        assert 'href="http://meldpunt.test/admin/stats/month/2026-03"' in message.body_html
-    finally:
-        db.session.execute(delete(JobRun).where(JobRun.job == "monthly-figures"))
-        db.session.commit()
+    # March 2026's correction window: five working days after it (1, 2, 7, 8 and 9 April; Good Friday and Easter
+    # Monday are no working days), so March is published on 10 April, with the mail.
+    def march_mails():
+        return db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.template == "monthly", OutboxMessage.subject.contains("maart"))).all()
+
+    assert MARCH not in publish_figures(today=date(2026, 4, 9))
+    assert march_mails() == []
+    assert MARCH in publish_figures(today=date(2026, 4, 10))
+    messages = march_mails()
+    assert [message.recipient for message in messages] == [manager.email]
+    message = messages[0]
+    assert "maart 2026" in message.subject
+    # The figures as published (as they stood on 10 April), written the Dutch way, the same as the page shows.
+    published = stats.period_figures(MARCH)
+    assert published.published.figures_of == date(2026, 4, 10)
+    with app.test_request_context(), force_locale("nl"):
+        for code in ("received", "first_contact_on_time_share", "closing_on_time_share", "grade_mean"):
+            assert f": {published.headline.display(code)}" in message.body_text, code
+    assert "10 apr 2026" in message.body_text
+    assert "http://meldpunt.test/admin/stats/month/2026-03" in message.body_text
+    assert 'href="http://meldpunt.test/admin/stats/month/2026-03"' in message.body_html
+    assert publish_figures(today=date(2026, 4, 13)) == [], "a month is published, and mailed, once"

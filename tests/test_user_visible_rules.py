@@ -147,22 +147,25 @@ def test_a_manager_reads_a_report_but_is_offered_no_action_and_no_contact_detail
     assert [e.kind for e in fresh(db, report.id).events] == ["received", "assigned"]
 
 
-def test_a_report_that_was_never_sent_to_a_team_cannot_be_closed(app, db, make_report, kcc, smtp):
+def test_the_contact_centre_resolves_a_new_report_itself_and_it_counts_at_the_first_line(
+        app, db, make_report, kcc, smtp):
     report = make_report(email="anna@example.nl", name="Anna")
     as_kcc = staff_client(app, kcc)
-    page = as_kcc.get(f"/admin/reports/{report.id}").get_data(as_text=True)
+    page = as_kcc.get(f"/admin/reports/{report.id}?lang=en").get_data(as_text=True)
     offered = action_forms(page, report.id)
-    assert "assign" in offered and "close" not in offered, "a new report must not offer closing"
+    assert "assign" in offered and "close" in offered
+    assert "Resolve it ourselves and close" in page and "resolved at the first line" in page
 
     response = act(as_kcc, report.id, "close", **{
         "close-outcome": "resolved", "close-causes": [any_cause_id(db)],
-        "close-summary": "Opgelost zonder dat iemand het oppakte."})
-    assert response.status_code == 409
+        "close-summary": "Uitgelegd aan de telefoon: uw pas ligt klaar bij de balie."})
+    assert response.status_code == 303
     stored = fresh(db, report.id)
-    assert stored.status is ReportStatus.NEW and stored.closed_at is None and stored.outcome is None
-    assert [e.kind for e in stored.events] == ["received"]
+    assert stored.status is ReportStatus.CLOSED and stored.team is None
+    assert stored.closed_at_first_line is True and stored.triaged_at is not None
+    assert [e.kind for e in stored.events] == ["received", "closed"]
     templates = db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.report_id == report.id)).all()
-    assert templates == ["confirmation"], "the resident must not be told that an untouched report was closed"
+    assert sorted(templates) == ["closed", "confirmation"], "the resident hears that it is closed, and how"
 
 
 # ---------------------------------------------------------------------------------------------------------------

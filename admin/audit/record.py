@@ -70,9 +70,19 @@ AUDITED = {
     "admin.manage_text_new": Audited(_l("Standard text created"), ("code",)),
     "admin.manage_text_edit": Audited(_l("Standard text changed")),
     "admin.manage_text_active": Audited(_l("Standard text activated or deactivated"), ("active",)),
-    "admin.stats_targets": Audited(_l("Targets changed"), _TARGET_LEVELS),
+    "admin.stats_targets": Audited(_l("Targets changed"), (*_TARGET_LEVELS, "correction_working_days")),
+    # The reason is free text: not kept here (the published version keeps it, with who published it).
+    "admin.stats_correction": Audited(_l("Published figures corrected")),
     "admin.outbox_resend": Audited(_l("E-mail queued to be sent again")),
     "admin.outbox_resend_failed": Audited(_l("Failed e-mails queued to be sent again")),
+    # Callback requests: codes and choices only, never the resident's name, number, address or question.
+    "admin.callback_new": Audited(_l("Callback request registered"), ("team", "assignee", "urgent", "channel",
+                                                                       "language"), creates=True),
+    "admin.callback_attempt": Audited(_l("Contact attempt recorded"), ("attempt-reached", "attempt-channel")),
+    "admin.callback_close": Audited(_l("Callback request handled")),
+    "admin.callback_redistribute": Audited(_l("Callback request redistributed"), ("redistribute-assignee",)),
+    "admin.callback_letter_sent": Audited(_l("Letter to an unreachable resident marked as sent")),
+    "admin.report_callback_link": Audited(_l("Report linked to a callback request")),
 }
 
 # POSTs that are never on the record: a search changes nothing, and the steps of a forgotten password are taken

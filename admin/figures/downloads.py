@@ -133,7 +133,7 @@ def workbook_bytes(figures):
     _sheet(workbook, stats_export.SECTION_LABELS["trend"], [_l("Period"), *[labels[c] for c in codes]],
            [[period, *[values[c] for c in codes]] for period, values in trend.items()], lambda line: formats)
 
-    for section in [name for name, _ in stats_export.GROUP_SECTIONS + stats_export.COUNT_SECTIONS]:
+    for section in [name for name, _ in stats_export.GROUP_SECTIONS + stats_export.COUNT_SECTIONS] + ["grade_channel"]:
         section_rows = by_section.get(section, [])
         table, codes = _pivot(section_rows, lambda row: (row.group, row.group_name))
         formats = [None, None] + [NUMBER_FORMATS[stats_export.kind_of(code)] for code in codes]

@@ -134,10 +134,19 @@ _TEXT_CODE = _code_field(_l("Code"))
 class TeamEditForm(FlaskForm):
     name = _text(_l("Name"), _l("Fill in the team's name."), maximum=120)
     email = StringField(_l("Team e-mail address (optional)"), validators=[Optional(), email_address])
+    # Callback requests (portal.callbacks.team_settings): the term and who redistributes the team's requests.
+    callback_term_days = WholeNumberField(
+        _l("Callback term in working days"),
+        validators=[Optional(), _between(1, 30, _l("Fill in a term from 1 to 30 working days."))],
+        invalid_message=_l("Fill in a whole number of working days, for example 2."), default=2)
+    callback_coordinator = SelectField(_l("Coordinator of callback requests (optional)"), choices=[],
+                                       validators=[Optional()])
 
 
 class TeamCreateForm(TeamEditForm):
     code = _TEAM_CODE
+    callback_term_days = None  # set on the team's page once it exists (default 2)
+    callback_coordinator = None
 
 
 # Categories

@@ -29,6 +29,8 @@ from admin.management.forms import (
 from portal.calendar import closing_days
 from portal.calendar.clock import local_today
 from portal.calendar.models import ClosingDay
+from portal.callbacks.assignment import team_members_of
+from portal.callbacks.team_settings import set_callback_settings
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.reference import management, placeholders
@@ -36,6 +38,7 @@ from portal.reference.models import Category, Cause, StandardText
 from portal.refusals import ManagementError
 from portal.staff.access import ADMINS
 from portal.staff.models import Team
+from portal.staff.people import staff_member
 from portal.staff.teams import assignable_teams, create_team, set_team_active, team_by_code, update_team
 
 
@@ -76,10 +79,26 @@ def manage_team_new():
 def manage_team_edit(team_id):
     team = get_or_back(Team, team_id)
     form = TeamEditForm(obj=team) if request.method == "GET" else TeamEditForm()
+    _callback_coordinator_choices(form, team)
     if not form.validate_on_submit():
         return render("admin/manage/team_form.html", form=form, team=team)
     update_team(team, **fields_of(form, "name", "email"))
+    try:
+        # Left empty (or not sent), the term stays as it is.
+        term_days = form.callback_term_days.data
+        set_callback_settings(team, term_days=team.callback_term_days if term_days is None else term_days,
+                              coordinator=staff_member(form.callback_coordinator.data))
+    except ManagementError as error:
+        return render("admin/manage/team_form.html", refuse(form, error), form=form, team=team)
     return done(gettext("Team %(code)s saved.", code=team.code), ".manage_teams")
+
+
+def _callback_coordinator_choices(form, team):
+    """The team's active members, who can coordinate its callback requests."""
+    form.callback_coordinator.choices = [SelectChoice("", _l("Nobody: only administrators redistribute"))] + [
+        SelectChoice(str(member.id), member.name) for member in team_members_of(team)]
+    if request.method == "GET":
+        form.callback_coordinator.data = str(team.callback_coordinator_id or "")
 
 
 @bp.post("/manage/teams/<int:team_id>/active")

@@ -3,6 +3,7 @@
 portal.figures.service_report computes them; pages, exports, charts and targets read these definitions.
 """
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -69,6 +70,7 @@ class Headline:
     grade_mean: float | None = None
     grade_high: int = 0
     letters: int = 0
+    first_line_closed: int = 0
     first_contact_days: Spread = field(default_factory=Spread)
     closing_days: Spread = field(default_factory=Spread)
 
@@ -84,6 +86,7 @@ class Headline:
     response_rate = property(lambda self: share(self.graded, self.closed))
     grade_high_share = property(lambda self: share(self.grade_high, self.graded))
     letters_share = property(lambda self: share(self.letters, self.received))
+    first_line_share = property(lambda self: share(self.first_line_closed, self.closed))
 
     def value(self, code):
         return getattr(self, code)
@@ -113,8 +116,91 @@ FIGURES = [
     ("response_rate", SHARE, _l("Response rate (grades per closed report)")),
     ("grade_mean", GRADE, _l("Mean grade")),
     ("grade_high_share", SHARE, _l("Share of grades 8 or higher")),
+    ("first_line_closed", COUNT, _l("Resolved by the contact centre itself")),
+    ("first_line_share", SHARE, _l("Share resolved at the first line (of the closed reports)")),
     ("letters", COUNT, _l("Reports about an unclear letter")),
     ("letters_share", SHARE, _l("Share of reports about an unclear letter")),
 ]
 FIGURE_KIND = {code: kind for code, kind, _label in FIGURES}
 FIGURE_LABEL = {code: label for code, _kind, label in FIGURES}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One row of a breakdown: a category, team or channel, and its figures in the period."""
+
+    code: str
+    label: object
+    figures: Headline
+
+
+@dataclass(frozen=True)
+class CountRow:
+    code: str
+    label: object
+    count: int
+
+
+@dataclass(frozen=True)
+class GradeChannelRow:
+    """The grades that came by one channel: how many, their mean and the share of 8 or higher."""
+
+    code: str
+    label: object
+    graded: int
+    grade_mean: float | None
+    grade_high: int
+
+    grade_high_share = property(lambda self: share(self.grade_high, self.graded))
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One published version of a period's figures: when, as they stood on which day, by whom and why."""
+
+    version: int
+    published_at: object
+    figures_of: object
+    published_by: str | None
+    reason: str | None
+    headline: Headline
+
+
+@dataclass
+class Figures:
+    """Everything the pages, exports, command and e-mail show for one period (and one team, or all)."""
+
+    period: Period
+    team: object  # the Team, or None for every report
+    today: date
+    headline: Headline
+    trend: list  # Headline per period, the twelve before and then this one
+    targets: list  # TargetCheck per target, for the headline
+    target_levels: dict  # code -> Level, for the trend charts
+    grades: list  # CountRow per grade 1 to 10
+    by_category: list  # GroupRow
+    by_team: list
+    by_channel: list
+    outcomes: list  # CountRow
+    causes: list
+    grades_by_channel: list = field(default_factory=list)  # GradeChannelRow
+    category_checks: list = field(default_factory=list)  # (category label, TargetCheck) per category target
+    category_levels: dict = field(default_factory=dict)  # category code -> {figure code: Level}
+    publications: list = field(default_factory=list)  # Publication per version, the first first; empty: live
+
+    @property
+    def previous(self):
+        return self.trend[-2]
+
+    @property
+    def published(self):
+        """The version shown (the latest), or None while the figures are worked out live."""
+        return self.publications[-1] if self.publications else None
+
+    def target_for(self, code):
+        return next((check for check in self.targets if check.code == code), None)
+
+    def headline_items(self, codes=None):
+        """(code, label, value as text) of the headline figures: all, or those named."""
+        codes = codes or [code for code, _kind, _label in FIGURES]
+        return [(code, FIGURE_LABEL[code], self.headline.display(code)) for code in codes]

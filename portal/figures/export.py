@@ -16,7 +16,7 @@ from portal.figures.service_report import Figures
 BREAKDOWN_FIGURES = [
     "received", "closed", "first_contact_on_time", "first_contact_measured", "first_contact_on_time_share",
     "closing_on_time", "closing_measured", "closing_on_time_share", "closing_days_median", "closing_days_p90",
-    "open_at_end", "overdue_at_end", "graded", "grade_mean",
+    "open_at_end", "overdue_at_end", "graded", "grade_mean", "response_rate", "first_line_closed", "first_line_share",
 ]
 GROUP_SECTIONS = [("category", "by_category"), ("team", "by_team"), ("channel", "by_channel")]
 COUNT_SECTIONS = [("outcome", "outcomes"), ("cause", "causes"), ("grade", "grades")]
@@ -29,7 +29,9 @@ SECTION_LABELS = {
     "outcome": _l("Outcomes"),
     "cause": _l("Causes"),
     "grade": _l("Grades"),
+    "grade_channel": _l("Grades per channel"),
 }
+GRADE_CHANNEL_FIGURES = ("graded", "grade_mean", "grade_high_share")
 COUNT_LABEL = _l("Number of reports")
 # Short column headings for the text table of a breakdown (the CSV and workbook carry every figure).
 TABLE_COLUMNS = {
@@ -48,7 +50,7 @@ TABLE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Row:
-    section: str  # headline, trend, category, team, channel, outcome, cause, grade
+    section: str  # headline, trend, category, team, channel, outcome, cause, grade, grade_channel
     period: str  # the period's key, e.g. 2026-03 or 2026-Q1
     group: str  # the code of the category, team, channel, outcome, cause or grade; empty for headline and trend
     group_name: str
@@ -99,6 +101,10 @@ def rows(figures: Figures):
     for section, attribute in COUNT_SECTIONS:
         for item in getattr(figures, attribute):
             result.append(Row(section, key, item.code, str(item.label), "count", str(COUNT_LABEL), item.count))
+    for item in figures.grades_by_channel:
+        for code in GRADE_CHANNEL_FIGURES:
+            result.append(Row("grade_channel", key, item.code, str(item.label), code, str(FIGURE_LABEL[code]),
+                              getattr(item, code)))
     return result
 
 
@@ -126,7 +132,7 @@ def to_json(figures: Figures):
         "headline": {},
         "targets": {},
         "trend": {},
-        "breakdowns": {section: {} for section, _ in GROUP_SECTIONS + COUNT_SECTIONS},
+        "breakdowns": {section: {} for section, _ in GROUP_SECTIONS + COUNT_SECTIONS + [("grade_channel", None)]},
     }
     for row in rows(figures):
         if row.section == "headline":

@@ -101,12 +101,14 @@ def count_columns(c, today: date, cut_moment, cut_day, letter_category_id):
         func.avg(c.grade).filter(not_dismissed).label("grade_mean"),
         _count(and_(not_dismissed, c.grade >= 8)).label("grade_high"),
         _count(and_(not_dismissed, letters)).label("letters"),
+        _count(and_(c.status == ReportStatus.CLOSED, c.closed_at_first_line.is_(True))).label("first_line_closed"),
     ]
 
 
 # The report columns the counting figures read.
 COUNTED = ("status", "contact_preference", "received_at", "closed_at", "first_contact_at", "first_contact_due",
-           "closing_due", "first_contact_on_time", "closed_on_time", "extended_at", "grade", "category_id")
+           "closing_due", "first_contact_on_time", "closed_on_time", "extended_at", "grade", "category_id",
+           "closed_at_first_line")
 
 
 def counts_by(group, scope: Scope, *, today, cut_moment, cut_day, letter_category_id):
@@ -227,6 +229,17 @@ def grade_distribution(scope: Scope):
         .group_by(Report.grade)
     )
     return dict(db.session.execute(statement).all())
+
+
+def grades_by_channel(scope: Scope):
+    """{channel the grade came by: (grades, mean grade, grades of 8 or higher)}: the link in the closing e-mail,
+    and the grades staff noted for residents who answered by phone, at the desk or by e-mail."""
+    statement = (
+        select(Report.grade_channel, func.count(), func.avg(Report.grade), func.count().filter(Report.grade >= 8))
+        .where(*scope.where(), NOT_DISMISSED, Report.grade.isnot(None))
+        .group_by(Report.grade_channel)
+    )
+    return {channel: (count, mean, high) for channel, count, mean, high in db.session.execute(statement)}
 
 
 def outcomes(scope: Scope):

@@ -38,15 +38,12 @@ decimal. Pages, exports and the command show these rounded numbers, and targets 
 Trends: the same headline figures for the twelve periods before, from the same aggregations: one GROUP BY over a
 period bucket (a CASE over the UTC boundaries of the local periods) per figure family, not one run per period.
 """
-from dataclasses import dataclass
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.calendar.clock import local_today, start_of_local_day
 from portal.extensions import db
-from portal.figures import queries
+from portal.figures import queries, snapshots
 from portal.figures.definitions import (  # noqa: F401  (the definitions are part of this module's API)
     COUNT,
     DAYS,
@@ -55,6 +52,10 @@ from portal.figures.definitions import (  # noqa: F401  (the definitions are par
     FIGURES,
     GRADE,
     SHARE,
+    CountRow,
+    Figures,
+    GradeChannelRow,
+    GroupRow,
     Headline,
     Spread,
     format_figure,
@@ -62,7 +63,7 @@ from portal.figures.definitions import (  # noqa: F401  (the definitions are par
     share,
 )
 from portal.figures.periods import MONTH, QUARTER, Period  # noqa: F401  (part of this module's API)
-from portal.figures.targets import check_targets, targets
+from portal.figures.targets import category_targets, check_targets, targets
 from portal.i18n import BilingualText
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from portal.reference.models import Category, Cause
@@ -71,53 +72,6 @@ from portal.staff.models import Team
 
 LETTER_CATEGORY = "letter"
 TREND_LENGTH = 12  # periods before the one shown
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """One row of a breakdown: a category, team or channel, and its figures in the period."""
-
-    code: str
-    label: object
-    figures: Headline
-
-
-@dataclass(frozen=True)
-class CountRow:
-    code: str
-    label: object
-    count: int
-
-
-@dataclass
-class Figures:
-    """Everything the pages, exports, command and e-mail show for one period (and one team, or all)."""
-
-    period: Period
-    team: Team | None
-    today: date
-    headline: Headline
-    trend: list  # Headline per period, the twelve before and then this one
-    targets: list  # TargetCheck per target, for the headline
-    target_levels: dict  # code -> Target, for the trend charts
-    grades: list  # CountRow per grade 1 to 10
-    by_category: list  # GroupRow
-    by_team: list
-    by_channel: list
-    outcomes: list  # CountRow
-    causes: list
-
-    @property
-    def previous(self):
-        return self.trend[-2]
-
-    def target_for(self, code):
-        return next((check for check in self.targets if check.code == code), None)
-
-    def headline_items(self, codes=None):
-        """(code, label, value as text) of the headline figures: all, or those named."""
-        codes = codes or [code for code, _kind, _label in FIGURES]
-        return [(code, FIGURE_LABEL[code], self.headline.display(code)) for code in codes]
 
 
 def _headline(period, counts, spreads):
@@ -135,18 +89,35 @@ def _letter_category_id():
     return db.session.scalar(select(Category.id).where(Category.code == LETTER_CATEGORY))
 
 
-def period_figures(period: Period, team_id=None, today=None) -> Figures:
-    """The figures of a period and the twelve before it, for every report or for one team's."""
+NOT_SENT_LABEL = _l("Not yet sent to a team")
+
+
+def period_figures(period: Period, team_id=None, today=None, *, live=False) -> Figures:
+    """The figures of a period and the twelve before it, for every report or for one team's.
+
+    A published period is read as it was published (its latest version; portal.figures.publication); any other
+    is worked out now, from the reports as they stand on `today`. `live` works it out now regardless (to publish).
+    """
     today = today or local_today()
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    periods = [period.previous(n) for n in range(TREND_LENGTH, -1, -1)]
+    stored = snapshots.stored([p.key for p in periods], team_id)
+    if not live and period.key in stored:
+        publications = snapshots.publications_of(stored[period.key], period)
+        trend = _trend(periods[:-1], stored, team_id, today, _letter_category_id())
+        return snapshots.figures_from(stored[period.key][-1].data, period=period, team=team, trend=trend,
+                                      publications=publications, not_sent_label=NOT_SENT_LABEL)
     letter_id = _letter_category_id()
-    trend = _trend(period, team_id, today, letter_id)
+    trend = _trend(periods, {} if live else stored, team_id, today, letter_id)
     headline = trend[-1]
     scope = queries.Scope(*period.utc_bounds(), team_id)
     by_category, by_channel, by_team = _breakdowns(period, scope, _count_options(period, today, letter_id))
-    levels = targets()
+    levels = targets(team_id)
+    codes = {row.id: row.code for row in db.session.execute(select(Category.id, Category.code))}
+    category_levels = {codes[category_id]: by_figure for category_id, by_figure in category_targets().items()}
     return Figures(
         period=period,
-        team=db.session.get(Team, team_id) if team_id is not None else None,
+        team=team,
         today=today,
         headline=headline,
         trend=trend,
@@ -158,13 +129,31 @@ def period_figures(period: Period, team_id=None, today=None) -> Figures:
         by_channel=by_channel,
         outcomes=_outcome_rows(scope),
         causes=_cause_rows(scope),
+        grades_by_channel=_grade_channel_rows(scope),
+        category_checks=snapshots.category_checks(by_category, category_levels),
+        category_levels=category_levels,
     )
 
 
-def _trend(period, team_id, today, letter_id):
-    """Headline per period, the twelve before and then this one, from one aggregation over all thirteen."""
-    periods = [period.previous(n) for n in range(TREND_LENGTH, -1, -1)]
-    bounds = [p.utc_bounds()[0] for p in periods] + [period.utc_bounds()[1]]
+def period_headline(period: Period, team_id=None, today=None):
+    """Only the headline figures of a period: as published, or worked out now in one pass."""
+    today = today or local_today()
+    stored = snapshots.stored([period.key], team_id)
+    return _trend([period], stored, team_id, today, _letter_category_id())[-1]
+
+
+def _trend(periods, stored, team_id, today, letter_id):
+    """Headline per period: a published period's as published; the others (from the first one not published to the
+    last, contiguous) from one aggregation over all of them."""
+    first_live = next((n for n, p in enumerate(periods) if p.key not in stored), len(periods))
+    published = [snapshots.headline_from(stored[p.key][-1].data["headline"], p) for p in periods[:first_live]]
+    return published + (_live_trend(periods[first_live:], team_id, today, letter_id) if first_live < len(periods)
+                        else [])
+
+
+def _live_trend(periods, team_id, today, letter_id):
+    """Headline per period, from one aggregation over all of them."""
+    bounds = [p.utc_bounds()[0] for p in periods] + [periods[-1].utc_bounds()[1]]
     trend_scope = queries.Scope(bounds[0], bounds[-1], team_id)
     # Each period is judged as it stood at its end, or at the start of today while it is not over yet.
     cut_days = [min(p.end, today) for p in periods]
@@ -190,7 +179,7 @@ def _breakdowns(period, scope, options):
     team_groups = [(t.id, t.code, t.name) for t in teams if scope.team_id in (None, t.id)]
     # Only the teams that received reports in the period, and the reports not yet sent to a team.
     by_team = _breakdown(period, scope, options, Report.team_id,
-                         [*team_groups, (None, "", _l("Not yet sent to a team"))], keep_empty=False)
+                         [*team_groups, (None, "", NOT_SENT_LABEL)], keep_empty=False)
     return by_category, by_channel, by_team
 
 
@@ -205,6 +194,16 @@ def _breakdown(period, scope, options, column, groups, *, keep_empty=True):
 def _grade_rows(scope):
     grade_counts = queries.grade_distribution(scope)
     return [CountRow(str(grade), str(grade), grade_counts.get(grade, 0)) for grade in range(1, 11)]
+
+
+def _grade_channel_rows(scope):
+    rows = []
+    by_channel = queries.grades_by_channel(scope)
+    for channel in Channel:
+        if channel in by_channel:
+            graded, mean, high = by_channel[channel]
+            rows.append(GradeChannelRow(channel.value, CHANNEL_LABELS[channel], graded, round_figure(mean, 1), high))
+    return rows
 
 
 def _outcome_rows(scope):

@@ -20,6 +20,19 @@ from portal.staff.models import Role
 from portal.staff.teams import create_team, team_by_code, teams_by_code
 
 
+def publish_due_figures():
+    """Publish every period past its correction window, each in its own transaction (as the nightly job does),
+    without the monthly mail: demo data is not news for managers."""
+    from portal.figures import publication
+
+    done = []
+    for period in publication.due_periods():
+        publication.publish(period)
+        db.session.commit()
+        done.append(period)
+    return done
+
+
 @click.command("seed-demo")
 @click.option("--reports", "count", default=2000, show_default=True, type=click.IntRange(0, 1_000_000),
               help="How many reports to create.")
@@ -35,6 +48,15 @@ def seed_demo(count, seed, months, if_empty):
     with click.progressbar(length=count, label="Creating demo reports", file=sys.stderr) as bar:
         result = generate_reports(count, seed=seed, months=months, progress=bar.update)
     click.echo(f"Created {result.reports} reports and {result.teams_created} teams.")
+    # Callback requests beside the reports (portal.callbacks.demo): a quarter as many, some late, some linked.
+    from portal.callbacks.demo import generate_callbacks
+
+    with click.progressbar(length=count // 4, label="Creating demo callback requests", file=sys.stderr) as bar:
+        callbacks = generate_callbacks(count // 4, seed=seed, months=months, progress=bar.update)
+    click.echo(f"Created {callbacks} callback requests.")
+    # What the nightly job would do: the months and quarters past their correction window are published.
+    published = publish_due_figures()
+    click.echo(f"Published the figures of {len(published)} months and quarters.")
     if current_app.config["ENV_NAME"] == "development":
         password = secrets.token_urlsafe(12)
         teams, _created = ensure_demo_teams()
@@ -239,3 +261,6 @@ def init_app(app):
     app.cli.add_command(scheduler_command)
     app.cli.add_command(translate_group)
     app.cli.add_command(stats_group)
+    from portal.letters.cli import letters_cli
+
+    app.cli.add_command(letters_cli)  # `flask letters check PATH`: the B1 check of one letter

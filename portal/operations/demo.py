@@ -43,7 +43,8 @@ CHUNK = 5000
 FOLLOW_UP_COLUMNS = (
     "triaged_at", "first_contact_at", "closed_at", "team_id", "outcome", "triage_working_days",
     "first_contact_working_days", "closing_working_days", "first_contact_on_time", "closed_on_time",
-    "original_closing_due", "extended_at", "extension_reason", "grade", "graded_at",
+    "original_closing_due", "extended_at", "extension_reason", "grade", "graded_at", "grade_channel", "sent_on_at",
+    "closed_at_first_line",
 )
 OUTCOME_WEIGHTS = {Outcome.RESOLVED: 55, Outcome.EXPLAINED: 30, Outcome.NOT_JUSTIFIED: 10, Outcome.FORWARDED: 5}
 LIKELY_CAUSES = {
@@ -232,7 +233,7 @@ def _one_report(rng, setting, category, team, received, received_day, progress_i
     closing_due = calendar.due_date_from_local(received_day, category.closing_days)
     timeline = _timeline(rng, calendar, category, received, received_day, _late_chance(progress_in_period, team))
     draft = _Draft(
-        report=SimpleNamespace(received_at=received, first_contact_due=first_due, closing_due=closing_due),
+        report=SimpleNamespace(received_at=received, first_contact_due=first_due, closing_due=closing_due, sent_on_at=None),
         values=dict.fromkeys(FOLLOW_UP_COLUMNS),
         plan=[(received, "received", {"channel": "web", "category": category.code})],
     )
@@ -295,6 +296,8 @@ def _assign(draft, calendar, team, at):
     draft.status = ReportStatus.ASSIGNED
     draft.values.update(triaged_at=at, team_id=team.id)
     draft.report.triaged_at = at
+    if not team.first_line:
+        draft.report.sent_on_at = at
     followup.record_triage(draft.report, calendar)
     draft.plan.append((at, "assigned", {"team": team.code}))
 
@@ -319,6 +322,7 @@ def _close(rng, draft, calendar, category, at):
     draft.status = ReportStatus.CLOSED
     draft.values["closed_at"] = draft.report.closed_at = at
     followup.record_closing(draft.report, calendar)
+    draft.report.closed_at_first_line = draft.report.sent_on_at is None
     outcome = draft.values["outcome"] = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
     causes = rng.sample(LIKELY_CAUSES[category.code], k=rng.choice([1, 1, 1, 2]))
     draft.plan.append((at, "closed", {"outcome": outcome.value, "causes": causes}))
@@ -329,6 +333,8 @@ def _grade(rng, draft, timeline, progress_in_period):
     mean = 6.4 + 1.6 * progress_in_period - (1.5 if timeline.late else 0)
     draft.report.grade = max(1, min(10, round(rng.gauss(mean, 1.4))))
     draft.report.graded_at = timeline.closed + timedelta(days=rng.randint(1, 10))
+    # Most by the link in the closing e-mail; some noted by staff for a resident who answered by phone or at the desk.
+    draft.report.grade_channel = Channel.WEB if rng.random() < 0.8 else rng.choice([Channel.PHONE, Channel.DESK])
     draft.plan.append((draft.report.graded_at, "graded", {"grade": draft.report.grade}))
 
 

@@ -6,7 +6,6 @@ the row and does nothing; per-report work claims its report with a conditional U
 """
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.calendar import deadlines
 from portal.calendar.clock import LOCAL_ZONE, local_today, start_of_local_day
+from portal.callbacks import late as late_callbacks
 from portal.extensions import db
 from portal.mail import outbox, review
 from portal.mail.outbox import external_url, queue_mail
@@ -57,7 +57,8 @@ def _next_working_day(day):
 
 
 def send_team_digests(today=None):
-    """Each working morning: per team, the open reports whose next term ends today or on the next working day."""
+    """Each working morning: per team, the open reports whose next term ends today or on the next working day,
+    and the callback requests not yet called whose term ends then (or has passed)."""
     today = today or local_today()
     if not deadlines.is_working_day(today) or not claim_period("team-digest", today.isoformat()):
         db.session.rollback()
@@ -70,39 +71,47 @@ def send_team_digests(today=None):
             .where(Report.team_id == team.id, Report.status.in_(OPEN_STATUSES), Report.next_due <= tomorrow)
             .order_by(Report.next_due, Report.id)
         ).all()
-        if reports:
+        # The team's callback requests still waiting for a call go into the same mail.
+        callbacks = late_callbacks.due_soon(team, tomorrow)
+        if reports or callbacks:
             queue_mail(team.email, "digest", "nl", team=team, reports=reports, today=today, tomorrow=tomorrow,
-                       queue_url=external_url("admin.team_queue"))
+                       queue_url=external_url("admin.team_queue"), callbacks=callbacks,
+                       callbacks_url=external_url("admin.callbacks", view="team"))
             sent += 1
     db.session.commit()
     return sent
 
 
-def first_working_day_of_month(day):
-    first = day.replace(day=1)
-    while not deadlines.is_working_day(first):
-        first += timedelta(days=1)
-    return first
-
-
-def send_monthly_figures(today=None):
-    """On the first working day of a month: last month's headline figures to every active manager."""
-    from portal.figures import service_report as stats
+def publish_figures(today=None):
+    """Each morning: publish every month and quarter past its correction window, each in its own transaction;
+    the newest month published goes to every active manager by mail, with the figures as published. Returns
+    the periods published."""
+    from portal.figures import publication
 
     today = today or local_today()
-    if today != first_working_day_of_month(today):
-        return 0
-    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    if not claim_period("monthly-figures", month.strftime("%Y-%m")):
-        db.session.rollback()
-        return 0
-    figures = stats.period_figures(stats.Period.month(month.year, month.month))
+    due = publication.due_periods(today)
+    published = []
+    for period in due:
+        if not claim_period("publish-figures", period.key):
+            db.session.rollback()
+            continue
+        publication.publish(period, today=today)
+        newest_month = period == max((p for p in due if p.kind == "month"), default=None)
+        if newest_month:
+            _mail_monthly_figures(period)
+        db.session.commit()
+        published.append(period)
+    return published
+
+
+def _mail_monthly_figures(month):
+    from portal.figures import service_report
+
+    figures = service_report.period_figures(month)
     managers = db.session.scalars(select(User).where(User.active, User.role == Role.MANAGER)).all()
     for manager in managers:
-        queue_mail(manager.email, "monthly", "nl", figures=figures, month=month,
-                   stats_url=external_url("admin.stats_month", month=month.strftime("%Y-%m")))
-    db.session.commit()
-    return len(managers)
+        queue_mail(manager.email, "monthly", "nl", figures=figures, month=month.start,
+                   stats_url=external_url("admin.stats_month", month=month.key))
 
 
 def notify_failed_mail(today=None):
@@ -137,7 +146,7 @@ def job_definitions():
         Job("escalate-passed-terms", escalate_passed_terms, IntervalTrigger(minutes=10, timezone=LOCAL_ZONE)),
         Job("team-digest", send_team_digests, CronTrigger(day_of_week="mon-fri", hour=7, minute=30,
                                                            timezone=LOCAL_ZONE)),
-        Job("monthly-figures", send_monthly_figures, CronTrigger(day="1-7", hour=7, minute=0, timezone=LOCAL_ZONE)),
+        Job("publish-figures", publish_figures, CronTrigger(hour=6, minute=30, timezone=LOCAL_ZONE)),
         Job("failed-mail-notice", notify_failed_mail, CronTrigger(hour=8, minute=0, timezone=LOCAL_ZONE)),
         Job("retention", apply_retention, CronTrigger(hour=2, minute=30, timezone=LOCAL_ZONE)),
     ]

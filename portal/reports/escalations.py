@@ -3,7 +3,8 @@
 A report whose first-contact or closing term has passed is escalated once (its marker is claimed with a
 conditional UPDATE, so two schedulers never escalate it twice). All reports escalated in one run are then told
 in one mail per recipient, most overdue first: to the person handling the report when there is one, else to the
-team's address, and always to the KCC. A busy day gives each address one mail, not one per report.
+team's address, and always to the KCC. A busy day gives each address one mail, not one per report. Late
+callback requests (portal.callbacks.late) are told in the same mail.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, true, update
 
 from portal.calendar.clock import local_today, now_utc
+from portal.callbacks import late as late_callbacks
 from portal.extensions import db
 from portal.mail.outbox import external_url, queue_mail
 from portal.reports.history import record_event
@@ -41,11 +43,19 @@ def escalate_passed_terms(today=None):
               for item in _claim(term, due, done, marker, applies, today)]
     for item in passed:
         record_event(item.report, "escalated", None, term=item.term)
-    for recipient, items in _by_recipient(passed).items():
-        items.sort(key=lambda item: (item.due, item.report.reference))
-        queue_mail(recipient, "escalation", "nl", items=items, queue_url=external_url("admin.queue", overdue="yes"))
+    # Late callback requests go into the same mail: one per recipient per run.
+    callbacks = late_callbacks.claim_late(today)
+    grouped, callbacks_by = _by_recipient(passed), {}
+    for item in callbacks:
+        for address in late_callbacks.recipients(item):
+            callbacks_by.setdefault(address, []).append(item)
+    for recipient in dict.fromkeys([*grouped, *callbacks_by]):
+        items = sorted(grouped.get(recipient, []), key=lambda item: (item.due, item.report.reference))
+        queue_mail(recipient, "escalation", "nl", items=items, callbacks=callbacks_by.get(recipient, []),
+                   queue_url=external_url("admin.queue", overdue="yes"),
+                   callbacks_url=external_url("admin.callbacks", late="yes"))
     db.session.commit()
-    return len(passed)
+    return len(passed) + len(callbacks)
 
 
 def _claim(term, due, done, marker, applies, today):

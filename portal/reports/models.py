@@ -152,6 +152,10 @@ class Report(db.Model):
     # Retention: when contact details and free text were removed; the anonymous facts stay.
     anonymised_at = db.Column(UTCDateTime, nullable=True)
     triaged_at = db.Column(UTCDateTime, nullable=True)
+    # When the report was first sent beyond the first line (to a team that is not the KCC); kept when it comes back.
+    sent_on_at = db.Column(UTCDateTime, nullable=True)
+    # Set at closing: closed by the first line without ever being sent on (the KCC's 90% goal). None while open.
+    closed_at_first_line = db.Column(db.Boolean, nullable=True)
     first_contact_at = db.Column(UTCDateTime, nullable=True)
     closed_at = db.Column(UTCDateTime, nullable=True)
 

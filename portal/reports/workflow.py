@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.calendar import deadlines
 from portal.calendar.clock import FutureMoment, now_utc, past_moment
+from portal.callbacks.attempts import log_attempt
 from portal.extensions import db
 from portal.labels import STATUS_LABELS
 from portal.mail.outbox import external_url, queue_mail
@@ -25,7 +26,8 @@ TRANSITIONS = {
     "assign": OPEN_STATUSES,
     "change_category": OPEN_STATUSES,
     "record_first_contact": (S.ASSIGNED,),
-    "close": (S.ASSIGNED, S.CONTACTED),
+    # From "new" only for the contact centre: a report it resolves itself, without sending it on (first line).
+    "close": (S.NEW, S.ASSIGNED, S.CONTACTED),
     "reopen": (S.CLOSED, S.DISMISSED),
     "dismiss": OPEN_STATUSES,
     "send_message": OPEN_STATUSES + (S.CLOSED,),
@@ -60,6 +62,8 @@ def allowed_actions(report, user):
         actions.discard("call")  # the step for a resident who asked to be called
     if not may_triage(user):
         actions.discard("dismiss")
+        if report.status is S.NEW:
+            actions.discard("close")
     return actions
 
 
@@ -90,6 +94,8 @@ def assign(report, *, team, assignee=None, by):
     }
     report.team = team
     report.assignee = assignee
+    if not team.first_line and report.sent_on_at is None:
+        report.sent_on_at = now_utc()
     if report.status is S.NEW:
         report.status = S.ASSIGNED
         report.triaged_at = now_utc()
@@ -151,9 +157,16 @@ def close(report, *, outcome: Outcome, causes, summary, by):
     _require(report, "close")
     if not causes:
         raise TransitionNotAllowed(_l("Choose at least one cause."))
+    if report.status is S.NEW and not may_triage(by):
+        raise TransitionNotAllowed(_l("Only the contact centre can close a report it has not sent to a team."))
     before = {"status": report.status.value}
+    if report.status is S.NEW:
+        report.triaged_at = now_utc()
+        followup.record_triage(report)
     report.status = S.CLOSED
     report.closed_at = now_utc()
+    # Resolved at the first line: closed without ever being sent beyond the contact centre.
+    report.closed_at_first_line = report.sent_on_at is None
     report.outcome = outcome
     report.causes = list(causes)
     report.closing_summary = summary
@@ -202,6 +215,7 @@ def reopen(report, *, reason, by):
     else:
         report.status = S.ASSIGNED if report.team else S.NEW
     report.closed_at = None
+    report.closed_at_first_line = None
     followup.clear_closing(report)
     report.outcome = None
     report.causes = []
@@ -259,6 +273,8 @@ def record_call(report, *, reached, note, by):
     """A call to a resident who asked to be called: reached, it is the first contact (when there was none yet);
     not reached, the attempt is on the history, so colleagues see how often and when someone tried."""
     _require(report, "call")
+    # The one log of contact attempts, shared with callback requests (portal.callbacks.attempts).
+    log_attempt(at=now_utc(), channel=Channel.PHONE, reached=reached, note=note, by=by, report=report)
     if reached and report.first_contact_at is None:
         record_first_contact(report, channel=Channel.PHONE, at=now_utc(), summary=note, by=by)
         return

@@ -36,3 +36,9 @@ def may_act(user):
 
 def may_triage(user):
     return user.role in TRIAGE_ROLES
+
+
+def leads_team(user, team):
+    """Whether this person leads the team (its coordinator, set by an admin, while a member): they set the team's
+    own targets and redistribute its callback requests."""
+    return user.role in ACTING_ROLES and team.callback_coordinator_id == user.id and team in user.teams

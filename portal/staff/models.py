@@ -23,6 +23,14 @@ class Team(db.Model):
     email = db.Column(db.String(254), nullable=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # The first line (the KCC): a report it closes without sending it on counts as resolved at the first line.
+    first_line = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # Callback requests (portal.callbacks): the term in working days, admin-set, and the colleague who
+    # redistributes the team's open requests (admins always may).
+    callback_term_days = db.Column(db.Integer, nullable=False, default=2, server_default="2")
+    callback_coordinator_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    callback_coordinator = db.relationship("User", foreign_keys=[callback_coordinator_id])
 
     def __repr__(self):
         return f"<Team {self.code}>"

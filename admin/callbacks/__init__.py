@@ -1,0 +1,1 @@
+"""Callback requests (terugbelverzoeken): the KCC registers, colleagues call back, coordinators redistribute."""
