@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from portal.calendar.clock import LOCAL_ZONE
 from portal.figures import service_report as stats
@@ -325,9 +325,10 @@ def test_every_figure_family_is_one_query_over_all_thirteen_periods(dataset, db)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     # The published periods among the thirteen, trend counts and trend percentiles, three breakdowns of two,
-    # grades (and per channel), outcomes, causes, targets and reference data: the same handful whether a period has
-    # 13 months or 39 behind it, never one run per period.
-    assert month == len(statements) <= 20
+    # grades (and per channel), outcomes, causes, targets and reference data, and the callback requests (counts and
+    # working days, for the trend and the team and channel breakdowns): the same handful whether a period has 13
+    # months or 39 behind it, never one run per period.
+    assert month == len(statements) <= 26
 
 
 def test_the_sqlite_percentiles_match_percentile_cont(dataset, db):
@@ -395,7 +396,7 @@ def test_a_manager_sees_the_figures_but_not_the_targets_form(client, dataset, ma
     assert cell(html, "target:first_contact_on_time_share:result") == "not met"
     assert cell(html, "target:grade_mean:result") == "met"
     assert cell(html, "target:letters_share:result") == "above the watch level"
-    assert html.count('role="img"') == 8 and html.count("<title id=") == 8 and html.count("<desc id=") == 8
+    assert html.count('role="img"') == 9 and html.count("<title id=") == 9 and html.count("<desc id=") == 9
     assert 'style="' not in html.split("<main", 1)[1], "the Content Security Policy forbids style attributes"
     assert "stats-print.css" in html
     assert client.get("/admin/stats/quarter/2026-Q1").status_code == 200
@@ -556,12 +557,14 @@ def test_an_admin_sets_the_targets_and_the_pages_judge_by_them(client, db, datas
     try:
         refused = client.post("/admin/stats/targets", data={
             "csrf_token": token, "first_contact_on_time_share": "120", "closing_on_time_share": "85",
-            "grade_mean": "acht", "letters_share": "10", "first_line_share": "90", "correction_working_days": "5"})
+            "grade_mean": "acht", "letters_share": "10", "first_line_share": "90", "callbacks_outside_term_share": "30",
+            "callbacks_outside_term_share_final": "15", "correction_working_days": "5"})
         assert refused.status_code == 422
         assert "from 0 to 100" in refused.get_data(as_text=True)
         saved = client.post("/admin/stats/targets", data={
             "csrf_token": token, "first_contact_on_time_share": "66,5", "closing_on_time_share": "85",
-            "grade_mean": "8,5", "letters_share": "25", "first_line_share": "90", "correction_working_days": "5"})
+            "grade_mean": "8,5", "letters_share": "25", "first_line_share": "90", "callbacks_outside_term_share": "30",
+            "callbacks_outside_term_share_final": "15", "correction_working_days": "5"})
         assert saved.status_code == 303
         db.session.expire_all()
         assert db.session.scalar(select(Target.value).where(Target.code == "first_contact_on_time_share")) == 0.665

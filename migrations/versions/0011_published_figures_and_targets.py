@@ -38,9 +38,13 @@ def upgrade():
                     ['code', sa.text('coalesce(team_id, 0)'), sa.text('coalesce(category_id, 0)')], unique=True)
     targets = sa.table("targets", sa.column("code", sa.String), sa.column("value", sa.Float),
                        sa.column("direction", sa.String), sa.column("is_watch", sa.Boolean))
-    # The municipality's goal: 90% of calls and contact forms answered by the KCC directly (by the end of 2027).
-    op.bulk_insert(targets, [{"code": "first_line_share", "value": 0.90, "direction": "at_least",
-                              "is_watch": False}])
+    op.bulk_insert(targets, [
+        # The municipality's goals: 90% of calls and contact forms answered by the KCC directly (by the end of 2027);
+        # callback requests outside their term from 58% to at most 30%, then at most 15%.
+        {"code": "first_line_share", "value": 0.90, "direction": "at_least", "is_watch": False},
+        {"code": "callbacks_outside_term_share", "value": 0.30, "direction": "at_most", "is_watch": False},
+        {"code": "callbacks_outside_term_share_final", "value": 0.15, "direction": "at_most", "is_watch": False},
+    ])
 
     op.create_table('target_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -93,7 +97,7 @@ def downgrade():
     op.drop_table('published_figures')
     op.drop_table('target_changes')
     op.execute("DELETE FROM targets WHERE team_id IS NOT NULL OR category_id IS NOT NULL "
-               "OR code = 'first_line_share'")
+               "OR code IN ('first_line_share', 'callbacks_outside_term_share', 'callbacks_outside_term_share_final')")
     op.drop_index('uq_targets_scope', table_name='targets')
     with op.batch_alter_table('targets') as batch_op:
         batch_op.drop_constraint(op.f('fk_targets_category_id_categories'), type_='foreignkey')

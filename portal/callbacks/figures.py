@@ -11,7 +11,7 @@ Shares are None when there are no requests. The other engineer puts these into t
 """
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, literal_column, select
 
 from portal.calendar.clock import local_today
 from portal.callbacks.models import CallbackReportLink, CallbackRequest
@@ -69,13 +69,29 @@ def _median(histogram):
 def callback_figures(period, *, group_by=None, team_id=None, today=None):
     """The figures for a Period, as {group: CallbackFigures}: one group None without `group_by`, else per value
     of "team" (team id) or "channel" (the Channel)."""
-    today = today or local_today()
-    start, end = period.utc_bounds()
     column = {None: None, "team": CallbackRequest.team_id, "channel": CallbackRequest.channel}[group_by]
+    start, end = period.utc_bounds()
+    figures = _grouped(column, start, end, team_id, today or local_today())
+    if not figures and column is None:
+        figures[None] = CallbackFigures(0, 0, 0, 0, 0, None)
+    return figures
+
+
+def callback_figures_by_period(periods, *, team_id=None, today=None):
+    """[CallbackFigures] for a run of consecutive periods, from one pass over their requests (the trend)."""
+    bounds = [p.utc_bounds()[0] for p in periods] + [periods[-1].utc_bounds()[1]]
+    bucket = case(*[(CallbackRequest.registered_at < upper, literal_column(str(number)))
+                    for number, upper in enumerate(bounds[1:])])
+    figures = _grouped(bucket, bounds[0], bounds[-1], team_id, today or local_today())
+    return [figures.get(number, CallbackFigures(0, 0, 0, 0, 0, None)) for number in range(len(periods))]
+
+
+def _grouped(column, start, end, team_id, today):
+    """{group: CallbackFigures} of the requests registered in [start, end), grouped by `column` (None: one group)."""
     scope = [CallbackRequest.registered_at >= start, CallbackRequest.registered_at < end]
     if team_id is not None:
         scope.append(CallbackRequest.team_id == team_id)
-    group = [column] if column is not None else []
+    group = [column.label("grp")] if column is not None else []
     late = late_condition(today)
     linked = exists().where(CallbackReportLink.callback_request_id == CallbackRequest.id)
     rows = db.session.execute(select(
@@ -83,15 +99,13 @@ def callback_figures(period, *, group_by=None, team_id=None, today=None):
         _counted(CallbackRequest.contacted_on_time.is_(True)), _counted(late), _counted(late & linked),
     ).where(*scope).group_by(*group)).all()
     histogram = {}
-    for row in db.session.execute(select(*group, CallbackRequest.first_attempt_working_days, func.count())
-                                  .where(*scope, CallbackRequest.first_attempt_working_days.isnot(None))
-                                  .group_by(*group, CallbackRequest.first_attempt_working_days)):
+    days = CallbackRequest.first_attempt_working_days
+    for row in db.session.execute(select(*group, days, func.count())
+                                  .where(*scope, days.isnot(None)).group_by(*group, days)):
         key = row[0] if group else None
         histogram.setdefault(key, {})[row[-2]] = row[-1]
     figures = {}
     for row in rows:
         key, numbers = (row[0], row[1:]) if group else (None, row)
         figures[key] = CallbackFigures(*numbers, first_attempt_days_median=_median(histogram.get(key, {})))
-    if not figures and not group:
-        figures[None] = CallbackFigures(0, 0, 0, 0, 0, None)
     return figures

@@ -71,6 +71,13 @@ class Headline:
     grade_high: int = 0
     letters: int = 0
     first_line_closed: int = 0
+    # Callback requests registered in the period (portal.callbacks.figures).
+    callbacks: int = 0
+    callbacks_first_attempt_on_time: int = 0
+    callbacks_contact_on_time: int = 0
+    callbacks_outside_term: int = 0
+    broken_promises: int = 0
+    callbacks_first_attempt_days_median: float | None = None
     first_contact_days: Spread = field(default_factory=Spread)
     closing_days: Spread = field(default_factory=Spread)
 
@@ -87,6 +94,12 @@ class Headline:
     grade_high_share = property(lambda self: share(self.grade_high, self.graded))
     letters_share = property(lambda self: share(self.letters, self.received))
     first_line_share = property(lambda self: share(self.first_line_closed, self.closed))
+    callbacks_first_attempt_on_time_share = property(
+        lambda self: share(self.callbacks_first_attempt_on_time, self.callbacks))
+    callbacks_contact_on_time_share = property(lambda self: share(self.callbacks_contact_on_time, self.callbacks))
+    callbacks_outside_term_share = property(lambda self: share(self.callbacks_outside_term, self.callbacks))
+    # The same share against the final goal (15%), beside the goal on the way (30%): two targets, one figure.
+    callbacks_outside_term_share_final = callbacks_outside_term_share
 
     def value(self, code):
         return getattr(self, code)
@@ -118,6 +131,13 @@ FIGURES = [
     ("grade_high_share", SHARE, _l("Share of grades 8 or higher")),
     ("first_line_closed", COUNT, _l("Resolved by the contact centre itself")),
     ("first_line_share", SHARE, _l("Share resolved at the first line (of the closed reports)")),
+    ("callbacks", COUNT, _l("Callback requests")),
+    ("callbacks_first_attempt_on_time_share", SHARE, _l("Callback requests with a first attempt within the term")),
+    ("callbacks_contact_on_time_share", SHARE, _l("Callback requests with contact within the term")),
+    ("callbacks_first_attempt_days_median", DAYS, _l("Working days to the first callback attempt, median")),
+    ("callbacks_outside_term_share", SHARE, _l("Callback requests outside their term")),
+    ("callbacks_outside_term_share_final", SHARE, _l("Callback requests outside their term (final goal)")),
+    ("broken_promises", COUNT, _l("Broken callback promises that became reports")),
     ("letters", COUNT, _l("Reports about an unclear letter")),
     ("letters_share", SHARE, _l("Share of reports about an unclear letter")),
 ]

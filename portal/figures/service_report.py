@@ -42,6 +42,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.calendar.clock import local_today, start_of_local_day
+from portal.callbacks.figures import callback_figures, callback_figures_by_period
 from portal.extensions import db
 from portal.figures import queries, snapshots
 from portal.figures.definitions import (  # noqa: F401  (the definitions are part of this module's API)
@@ -74,8 +75,13 @@ LETTER_CATEGORY = "letter"
 TREND_LENGTH = 12  # periods before the one shown
 
 
-def _headline(period, counts, spreads):
+def _headline(period, counts, spreads, callbacks=None):
     counts = dict(counts or {})
+    if callbacks is not None:
+        counts.update(callbacks=callbacks.requests, callbacks_first_attempt_on_time=callbacks.first_attempt_on_time,
+                      callbacks_contact_on_time=callbacks.contact_on_time,
+                      callbacks_outside_term=callbacks.outside_term, broken_promises=callbacks.broken_promises,
+                      callbacks_first_attempt_days_median=round_figure(callbacks.first_attempt_days_median, 1))
     counts.pop("grp", None)
     counts["grade_mean"] = round_figure(counts.get("grade_mean"), 1)
     spread_of = {}
@@ -160,7 +166,9 @@ def _live_trend(periods, team_id, today, letter_id):
     counts = queries.counts_by_period(bounds, [start_of_local_day(day) for day in cut_days], cut_days, trend_scope,
                                       today=today, letter_category_id=letter_id)
     spreads = queries.spreads_by(queries.bucket(bounds), trend_scope)
-    return [_headline(p, counts.get(number), spreads.get(number)) for number, p in enumerate(periods)]
+    callbacks = callback_figures_by_period(periods, team_id=team_id, today=today)
+    return [_headline(p, counts.get(number), spreads.get(number), callbacks[number])
+            for number, p in enumerate(periods)]
 
 
 def _count_options(period, today, letter_id):
@@ -174,21 +182,26 @@ def _breakdowns(period, scope, options):
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
     category_groups = [(c.id, c.code, BilingualText(c.name_nl, c.name_en)) for c in categories]
     by_category = _breakdown(period, scope, options, Report.category_id, category_groups)
-    by_channel = _breakdown(period, scope, options, Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel])
+    by_channel = _breakdown(period, scope, options, Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel],
+                            callback_figures(period, group_by="channel", team_id=scope.team_id, today=options["today"]))
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     team_groups = [(t.id, t.code, t.name) for t in teams if scope.team_id in (None, t.id)]
     # Only the teams that received reports in the period, and the reports not yet sent to a team.
     by_team = _breakdown(period, scope, options, Report.team_id,
-                         [*team_groups, (None, "", NOT_SENT_LABEL)], keep_empty=False)
+                         [*team_groups, (None, "", NOT_SENT_LABEL)],
+                         callback_figures(period, group_by="team", team_id=scope.team_id, today=options["today"]),
+                         keep_empty=False)
     return by_category, by_channel, by_team
 
 
-def _breakdown(period, scope, options, column, groups, *, keep_empty=True):
-    """A GroupRow per (key, code, label) in `groups`, from one GROUP BY over `column`; empty groups on request."""
+def _breakdown(period, scope, options, column, groups, callbacks=None, *, keep_empty=True):
+    """A GroupRow per (key, code, label) in `groups`, from one GROUP BY over `column` (and the callback requests per
+    the same key, when given); empty groups on request."""
     counts = queries.counts_by(column, scope, **options)
     spreads = queries.spreads_by(column, scope)
-    return [GroupRow(code, label, _headline(period, counts.get(key), spreads.get(key)))
-            for key, code, label in groups if key in counts or keep_empty]
+    callbacks = callbacks or {}
+    return [GroupRow(code, label, _headline(period, counts.get(key), spreads.get(key), callbacks.get(key)))
+            for key, code, label in groups if key in counts or key in callbacks or keep_empty]
 
 
 def _grade_rows(scope):

@@ -233,7 +233,8 @@ def _one_report(rng, setting, category, team, received, received_day, progress_i
     closing_due = calendar.due_date_from_local(received_day, category.closing_days)
     timeline = _timeline(rng, calendar, category, received, received_day, _late_chance(progress_in_period, team))
     draft = _Draft(
-        report=SimpleNamespace(received_at=received, first_contact_due=first_due, closing_due=closing_due, sent_on_at=None),
+        report=SimpleNamespace(received_at=received, first_contact_due=first_due, closing_due=closing_due,
+                               sent_on_at=None),
         values=dict.fromkeys(FOLLOW_UP_COLUMNS),
         plan=[(received, "received", {"channel": "web", "category": category.code})],
     )
