@@ -149,12 +149,19 @@ def period_headline(period: Period, team_id=None, today=None):
 
 
 def _trend(periods, stored, team_id, today, letter_id):
-    """Headline per period: a published period's as published; the others (from the first one not published to the
-    last, contiguous) from one aggregation over all of them."""
-    first_live = next((n for n, p in enumerate(periods) if p.key not in stored), len(periods))
-    published = [snapshots.headline_from(stored[p.key][-1].data["headline"], p) for p in periods[:first_live]]
-    return published + (_live_trend(periods[first_live:], team_id, today, letter_id) if first_live < len(periods)
-                        else [])
+    """Headline per period: a published period's as published; each run of consecutive periods not published (the
+    latest ones, and those before the first report) from one aggregation over the run."""
+    headlines, run = [], []
+    for period in [*periods, None]:
+        if period is not None and period.key not in stored:
+            run.append(period)
+            continue
+        if run:
+            headlines += _live_trend(run, team_id, today, letter_id)
+            run = []
+        if period is not None:
+            headlines.append(snapshots.headline_from(stored[period.key][-1].data["headline"], period))
+    return headlines
 
 
 def _live_trend(periods, team_id, today, letter_id):

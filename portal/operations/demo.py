@@ -129,10 +129,12 @@ def generate_reports(count, *, seed=None, months=12, progress=None):
     setting = _setting(teams, months)
     report_id = bulk.next_id(Report.__table__)
     inserted = 0
+    # In the order they came in, as a municipality's reports are stored: the days drawn first, then sorted.
+    received_days = sorted(rng.choices(setting.days, weights=setting.day_weights, k=count))
     # In chunks, so that a large count never holds every row in memory at once.
     while inserted < count:
         size = min(CHUNK, count - inserted)
-        _insert_chunk(*_chunk_rows(rng, setting, report_id, size))
+        _insert_chunk(*_chunk_rows(rng, setting, report_id, received_days[inserted:inserted + size]))
         report_id += size
         inserted += size
         if progress:
@@ -165,10 +167,9 @@ def _setting(teams, months):
     )
 
 
-def _chunk_rows(rng, setting, first_id, size):
-    """The report, event and cause rows of `size` new reports, numbered from `first_id`."""
+def _chunk_rows(rng, setting, first_id, received_days):
+    """The report, event and cause rows of new reports received on these days, numbered from `first_id`."""
     report_rows, event_rows, cause_rows = [], [], []
-    received_days = rng.choices(setting.days, weights=setting.day_weights, k=size)
     for report_id, received_day in enumerate(received_days, start=first_id):
         row, plan = _random_report(rng, setting, received_day)
         row["id"], row["reference"] = report_id, _unused_reference(rng, setting.used_references)
