@@ -324,29 +324,34 @@ def test_every_figure_family_is_one_query_over_all_thirteen_periods(dataset, db)
         stats.period_figures(Q1, today=TODAY)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    # The published periods among the thirteen, trend counts and trend percentiles, three breakdowns of two,
-    # grades (and per channel), outcomes, causes, targets and reference data, and the callback requests (counts and
-    # working days, for the trend and the team and channel breakdowns): the same handful whether a period has 13
-    # months or 39 behind it, never one run per period.
-    assert month == len(statements) <= 26
+    # The published periods among the thirteen; one pass over the reports for every count, breakdown and day count;
+    # one for the grades and outcomes, one for the causes; targets and reference data; and the callback requests
+    # (counts and working days, for the trend and the team and channel breakdowns): the same handful whether a period
+    # has 13 months or 39 behind it, never one run per period.
+    assert month == len(statements) <= 20
 
 
-def test_the_sqlite_percentiles_match_percentile_cont(dataset, db):
-    """The histogram-and-window percentiles give the numbers of PostgreSQL's percentile_cont (run on PostgreSQL)."""
-    from portal.figures import queries as queries
+def test_the_percentiles_from_day_counts_match_percentile_cont(dataset, db):
+    """The percentiles worked out from the cells' day counts give PostgreSQL's percentile_cont (checked there)."""
+    from sqlalchemy import text
 
-    periods = [Q1.previous(n) for n in range(4, -1, -1)]
-    bounds = [p.utc_bounds()[0] for p in periods] + [Q1.utc_bounds()[1]]
-    scope = queries.Scope(bounds[0], bounds[-1])
+    from portal.figures import cells
 
-    def rounded(spreads):
-        return {group: {measure: tuple(round(float(v), 9) for v in values) for measure, values in by.items()}
-                for group, by in spreads.items()}
-
-    window = rounded(queries._spreads_histogram(queries.bucket(bounds), scope))
-    assert window == {4: {"first_contact": (10, 1.5, 3.1), "closing": (10, 5.5, 12.2)}}  # Q1 2026, see above
+    assert cells.percentile({}, 1, 2) is None
+    assert cells.percentile({4: 1}, 9, 10) == 4
+    assert cells.percentile({1: 1, 2: 1, 10: 2}, 1, 2) == 6.0  # between the 2nd (2) and the 3rd (10)
+    assert cells.percentile({1: 1, 2: 1, 10: 2}, 9, 10) == pytest.approx(10.0)
+    q1 = stats.period_figures(Q1, today=TODAY).headline
+    assert (q1.first_contact_days.count, q1.first_contact_days.median, q1.first_contact_days.p90) == (10, 1.5, 3.1)
+    assert (q1.closing_days.count, q1.closing_days.median, q1.closing_days.p90) == (10, 5.5, 12.2)
     if db.engine.dialect.name == "postgresql":
-        assert rounded(queries._spreads_postgresql(queries.bucket(bounds), scope)) == window
+        start, end = Q1.utc_bounds()
+        median, p90 = db.session.execute(text(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY closing_working_days), "
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY closing_working_days) FROM reports "
+            "WHERE received_at >= :start AND received_at < :end AND status <> 'dismissed'"),
+            {"start": start, "end": end}).one()
+        assert (round(median, 1), round(p90, 1)) == (q1.closing_days.median, q1.closing_days.p90)
 
 
 # ---------------------------------------------------------------------------------------------------------------

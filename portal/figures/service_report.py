@@ -44,7 +44,7 @@ from sqlalchemy import select
 from portal.calendar.clock import local_today, start_of_local_day
 from portal.callbacks.figures import callback_figures, callback_figures_by_period
 from portal.extensions import db
-from portal.figures import queries, snapshots
+from portal.figures import cells, queries, snapshots
 from portal.figures.definitions import (  # noqa: F401  (the definitions are part of this module's API)
     COUNT,
     DAYS,
@@ -68,7 +68,7 @@ from portal.figures.targets import category_targets, check_targets, targets
 from portal.i18n import BilingualText
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from portal.reference.models import Category, Cause
-from portal.reports.models import Channel, Outcome, Report
+from portal.reports.models import Channel, Outcome, ReportStatus
 from portal.staff.models import Team
 
 LETTER_CATEGORY = "letter"
@@ -82,7 +82,6 @@ def _headline(period, counts, spreads, callbacks=None):
                       callbacks_contact_on_time=callbacks.contact_on_time,
                       callbacks_outside_term=callbacks.outside_term, broken_promises=callbacks.broken_promises,
                       callbacks_first_attempt_days_median=round_figure(callbacks.first_attempt_days_median, 1))
-    counts.pop("grp", None)
     counts["grade_mean"] = round_figure(counts.get("grade_mean"), 1)
     spread_of = {}
     for measure in ("first_contact", "closing"):
@@ -110,17 +109,17 @@ def period_figures(period: Period, team_id=None, today=None, *, live=False) -> F
     stored = snapshots.stored([p.key for p in periods], team_id)
     if not live and period.key in stored:
         publications = snapshots.publications_of(stored[period.key], period)
-        trend = _trend(periods[:-1], stored, team_id, today, _letter_category_id())
+        trend, _cells = _trend(periods[:-1], stored, team_id, today)
         return snapshots.figures_from(stored[period.key][-1].data, period=period, team=team, trend=trend,
                                       publications=publications, not_sent_label=NOT_SENT_LABEL)
-    letter_id = _letter_category_id()
-    trend = _trend(periods, {} if live else stored, team_id, today, letter_id)
+    trend, period_cells = _trend(periods, {} if live else stored, team_id, today)
     headline = trend[-1]
     scope = queries.Scope(*period.utc_bounds(), team_id)
-    by_category, by_channel, by_team = _breakdowns(period, scope, _count_options(period, today, letter_id))
+    by_category, by_channel, by_team = _breakdowns(period, scope, period_cells, today)
     levels = targets(team_id)
     codes = {row.id: row.code for row in db.session.execute(select(Category.id, Category.code))}
     category_levels = {codes[category_id]: by_figure for category_id, by_figure in category_targets().items()}
+    grades, grades_by_channel, outcomes = _grades_and_outcomes(scope)
     return Figures(
         period=period,
         team=team,
@@ -129,13 +128,13 @@ def period_figures(period: Period, team_id=None, today=None, *, live=False) -> F
         trend=trend,
         targets=check_targets(headline, levels),
         target_levels=levels,
-        grades=_grade_rows(scope),
+        grades=grades,
         by_category=by_category,
         by_team=by_team,
         by_channel=by_channel,
-        outcomes=_outcome_rows(scope),
+        outcomes=outcomes,
         causes=_cause_rows(scope),
-        grades_by_channel=_grade_channel_rows(scope),
+        grades_by_channel=grades_by_channel,
         category_checks=snapshots.category_checks(by_category, category_levels),
         category_levels=category_levels,
     )
@@ -145,90 +144,85 @@ def period_headline(period: Period, team_id=None, today=None):
     """Only the headline figures of a period: as published, or worked out now in one pass."""
     today = today or local_today()
     stored = snapshots.stored([period.key], team_id)
-    return _trend([period], stored, team_id, today, _letter_category_id())[-1]
+    return _trend([period], stored, team_id, today)[0][-1]
 
 
-def _trend(periods, stored, team_id, today, letter_id):
+def _trend(periods, stored, team_id, today):
     """Headline per period: a published period's as published; each run of consecutive periods not published (the
-    latest ones, and those before the first report) from one aggregation over the run."""
-    headlines, run = [], []
+    latest ones, and those before the first report) from one pass over the run. Also the cells of the last period
+    when it was counted (None when it was read), for its breakdowns."""
+    headlines, run, last_cells = [], [], None
     for period in [*periods, None]:
         if period is not None and period.key not in stored:
             run.append(period)
             continue
         if run:
-            headlines += _live_trend(run, team_id, today, letter_id)
+            run_headlines, last_cells = _live_trend(run, team_id, today)
+            headlines += run_headlines
             run = []
         if period is not None:
             headlines.append(snapshots.headline_from(stored[period.key][-1].data["headline"], period))
-    return headlines
+            last_cells = None
+    return headlines, last_cells
 
 
-def _live_trend(periods, team_id, today, letter_id):
-    """Headline per period, from one aggregation over all of them."""
+def _live_trend(periods, team_id, today):
+    """Headline per period, from one pass over all of them; and the cells of the last one."""
     bounds = [p.utc_bounds()[0] for p in periods] + [periods[-1].utc_bounds()[1]]
     trend_scope = queries.Scope(bounds[0], bounds[-1], team_id)
     # Each period is judged as it stood at its end, or at the start of today while it is not over yet.
     cut_days = [min(p.end, today) for p in periods]
-    counts = queries.counts_by_period(bounds, [start_of_local_day(day) for day in cut_days], cut_days, trend_scope,
-                                      today=today, letter_category_id=letter_id)
-    spreads = queries.spreads_by(queries.bucket(bounds), trend_scope)
+    by_period = cells.grouped(queries.cells(bounds, [start_of_local_day(day) for day in cut_days], cut_days,
+                                            trend_scope, today=today, letter_category_id=_letter_category_id()),
+                              "grp")
     callbacks = callback_figures_by_period(periods, team_id=team_id, today=today)
-    return [_headline(p, counts.get(number), spreads.get(number), callbacks[number])
-            for number, p in enumerate(periods)]
+    headlines = [_headline(p, *cells.summed(by_period.get(number, ())), callbacks[number])
+                 for number, p in enumerate(periods)]
+    return headlines, by_period.get(len(periods) - 1, [])
 
 
-def _count_options(period, today, letter_id):
-    """What queries.counts_by needs besides the scope: the moment and day at which the period is judged."""
-    cut = min(period.end, today)
-    return {"today": today, "cut_moment": start_of_local_day(cut), "cut_day": cut, "letter_category_id": letter_id}
-
-
-def _breakdowns(period, scope, options):
+def _breakdowns(period, scope, period_cells, today):
     """The period's figures per category, per channel and per team (only the scope's team when it has one)."""
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
     category_groups = [(c.id, c.code, BilingualText(c.name_nl, c.name_en)) for c in categories]
-    by_category = _breakdown(period, scope, options, Report.category_id, category_groups)
-    by_channel = _breakdown(period, scope, options, Report.channel, [(c, c.value, CHANNEL_LABELS[c]) for c in Channel],
-                            callback_figures(period, group_by="channel", team_id=scope.team_id, today=options["today"]))
+    by_category = _breakdown(period, period_cells, "category_id", category_groups)
+    by_channel = _breakdown(period, period_cells, "channel", [(c, c.value, CHANNEL_LABELS[c]) for c in Channel],
+                            callback_figures(period, group_by="channel", team_id=scope.team_id, today=today))
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     team_groups = [(t.id, t.code, t.name) for t in teams if scope.team_id in (None, t.id)]
     # Only the teams that received reports in the period, and the reports not yet sent to a team.
-    by_team = _breakdown(period, scope, options, Report.team_id,
-                         [*team_groups, (None, "", NOT_SENT_LABEL)],
-                         callback_figures(period, group_by="team", team_id=scope.team_id, today=options["today"]),
+    by_team = _breakdown(period, period_cells, "team_id", [*team_groups, (None, "", NOT_SENT_LABEL)],
+                         callback_figures(period, group_by="team", team_id=scope.team_id, today=today),
                          keep_empty=False)
     return by_category, by_channel, by_team
 
 
-def _breakdown(period, scope, options, column, groups, callbacks=None, *, keep_empty=True):
-    """A GroupRow per (key, code, label) in `groups`, from one GROUP BY over `column` (and the callback requests per
-    the same key, when given); empty groups on request."""
-    counts = queries.counts_by(column, scope, **options)
-    spreads = queries.spreads_by(column, scope)
+def _breakdown(period, period_cells, key, groups, callbacks=None, *, keep_empty=True):
+    """A GroupRow per (key, code, label) in `groups`: the sum of the period's cells with that key (and the callback
+    requests per the same key, when given); empty groups on request."""
+    per_group = cells.grouped(period_cells, key)
     callbacks = callbacks or {}
-    return [GroupRow(code, label, _headline(period, counts.get(key), spreads.get(key), callbacks.get(key)))
-            for key, code, label in groups if key in counts or key in callbacks or keep_empty]
+    return [GroupRow(code, label, _headline(period, *cells.summed(per_group.get(value, ())), callbacks.get(value)))
+            for value, code, label in groups if value in per_group or value in callbacks or keep_empty]
 
 
-def _grade_rows(scope):
-    grade_counts = queries.grade_distribution(scope)
-    return [CountRow(str(grade), str(grade), grade_counts.get(grade, 0)) for grade in range(1, 11)]
-
-
-def _grade_channel_rows(scope):
-    rows = []
-    by_channel = queries.grades_by_channel(scope)
-    for channel in Channel:
-        if channel in by_channel:
-            graded, mean, high = by_channel[channel]
-            rows.append(GradeChannelRow(channel.value, CHANNEL_LABELS[channel], graded, round_figure(mean, 1), high))
-    return rows
-
-
-def _outcome_rows(scope):
-    outcome_counts = queries.outcomes(scope)
-    return [CountRow(o.value, OUTCOME_LABELS[o], outcome_counts.get(o, 0)) for o in Outcome]
+def _grades_and_outcomes(scope):
+    """The grades 1 to 10, the grades per channel they came by, and the closed reports per outcome: one pass."""
+    distribution, per_channel, per_outcome = {}, {}, {}
+    for grade, channel, outcome, status, number in queries.grades_and_outcomes(scope):
+        if grade is not None and status is not ReportStatus.DISMISSED:
+            distribution[grade] = distribution.get(grade, 0) + number
+            if channel is not None:
+                graded, total, high = per_channel.get(channel, (0, 0, 0))
+                per_channel[channel] = (graded + number, total + grade * number, high + (number if grade >= 8 else 0))
+        if outcome is not None and status is ReportStatus.CLOSED:
+            per_outcome[outcome] = per_outcome.get(outcome, 0) + number
+    grades = [CountRow(str(grade), str(grade), distribution.get(grade, 0)) for grade in range(1, 11)]
+    by_channel = [GradeChannelRow(channel.value, CHANNEL_LABELS[channel], graded, round_figure(total / graded, 1),
+                                  high)
+                  for channel in Channel if channel in per_channel for graded, total, high in [per_channel[channel]]]
+    outcomes = [CountRow(o.value, OUTCOME_LABELS[o], per_outcome.get(o, 0)) for o in Outcome]
+    return grades, by_channel, outcomes
 
 
 def _cause_rows(scope):
