@@ -145,11 +145,18 @@ def grades_and_outcomes(scope: Scope):
 
 
 def causes(scope: Scope):
-    """{cause id: number of closed reports naming it}."""
+    """{cause id: number of closed reports naming it}.
+
+    The closed reports of the scope first; the causes are then read only between their lowest and highest id (a
+    range on the causes' primary key): reports are numbered in the order they come in, so a month's causes lie
+    together, and the join never reads the causes of every other year.
+    """
+    closed = select(Report.id).where(*scope.where(), Report.status == ReportStatus.CLOSED).cte("closed")
     statement = (
         select(report_causes.c.cause_id, func.count())
-        .join_from(report_causes, Report, Report.id == report_causes.c.report_id)
-        .where(*scope.where(), Report.status == ReportStatus.CLOSED)
+        .join_from(report_causes, closed, closed.c.id == report_causes.c.report_id)
+        .where(report_causes.c.report_id.between(select(func.min(closed.c.id)).scalar_subquery(),
+                                                 select(func.max(closed.c.id)).scalar_subquery()))
         .group_by(report_causes.c.cause_id)
     )
     return dict(db.session.execute(statement).all())
