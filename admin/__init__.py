@@ -10,6 +10,8 @@ from admin.blueprint import bp
 from admin.callbacks import routes as callbacks_routes  # noqa: F401
 from admin.figures import downloads as figures_downloads  # noqa: F401
 from admin.figures import routes as figures_routes  # noqa: F401
+from admin.letters import manage as letters_manage  # noqa: F401
+from admin.letters import routes as letters_routes  # noqa: F401
 from admin.management import reference_data, staff_accounts  # noqa: F401
 from admin.outbox import routes as outbox_routes  # noqa: F401
 from admin.privacy import routes as privacy_routes  # noqa: F401

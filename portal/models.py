@@ -10,6 +10,7 @@ from portal.callbacks.models import (
     Urgency,
 )
 from portal.figures.models import FigureSettings, PublishedFigures, Target, TargetChange, TargetDirection
+from portal.letters.models import Letter, LetterDraft, LetterReview, LetterSettings, LetterStatus, OfficialesePair
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.operations.models import JobRun
 from portal.reference.models import Category, Cause, StandardText
@@ -33,4 +34,5 @@ __all__ = [
     "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role",
     "StaffAction", "StandardText", "FigureSettings", "PublishedFigures", "Target", "TargetChange", "TargetDirection",
     "Team", "User", "report_causes", "team_members",
+    "Letter", "LetterDraft", "LetterReview", "LetterSettings", "LetterStatus", "OfficialesePair",
 ]

@@ -380,3 +380,28 @@ def make_callback(db, make_staff):
         return callback
 
     return make
+
+
+SAMPLE_LETTER = ("Beste inwoner,\n\nOp 12 mei halen we het grofvuil bij u op. Zet het voor 7 uur aan de weg. "
+                 "Heeft u vragen? Bel ons op 14 0321. Wij helpen u graag verder met uw vraag over het afval.\n\n"
+                 "Met vriendelijke groet,\nGemeente Dronten")
+
+
+@pytest.fixture
+def make_letter(db):
+    """Submit a letter through the register (portal.letters.register), as the page does."""
+    from datetime import timedelta
+
+    from portal.calendar.clock import local_today
+    from portal.letters.register import LetterDetails, submit
+
+    def make(team, by, text=SAMPLE_LETTER, title="Grofvuil ophalen", prefix="GV/2026/", copies=500,
+             planned=None, commit=True):
+        details = LetterDetails(title=title, team=team, reference_prefix=prefix, copies=copies,
+                                planned_send_on=planned or local_today() + timedelta(days=7))
+        letter = submit(details, text, source="pasted", by=by)
+        if commit:
+            db.session.commit()
+        return letter
+
+    return make

@@ -129,11 +129,11 @@ def test_seed_demo_fills_an_empty_database_with_lively_data(runner, db):
 def test_seed_demo_terms_match_the_working_day_rules(runner, db):
     from portal.calendar import deadlines
 
-    result = runner.invoke(args=["seed-demo", "--reports", "50", "--seed", "3"])
+    result = runner.invoke(args=["seed-demo", "--reports", "200", "--seed", "3"])
     assert result.exit_code == 0, result.output
-    assert "Created 50 reports" in result.output
+    assert "Created 200 reports" in result.output
     reports = db.session.scalars(select(Report)).all()
-    assert len(reports) == 50
+    assert len(reports) == 200
     assert any(report.original_closing_due for report in reports), "no extended report to check"
     for report in reports:
         original = report.original_closing_due or report.closing_due  # some demo reports were extended

@@ -274,7 +274,7 @@ def test_an_admin_exports_and_erases_a_residents_reports_on_request(client, db, 
     assert report.email == "anna@example.nl", "erasure needs the confirmation"
     confirmed = {"csrf_token": token, "email": "anna@example.nl", "confirm": "y"}
     export = client.post("/admin/privacy/export", data=confirmed)
-    assert export.get_json()[0]["description"] == "Niemand belde Anna terug."
+    assert export.get_json()["reports"][0]["description"] == "Niemand belde Anna terug."
     client.post("/admin/privacy/erase", data=confirmed)
     db.session.refresh(report)
     assert (report.email, report.name, report.description) == (None, None, "")

@@ -123,7 +123,7 @@ def test_export_and_erasure_work_from_the_search_result_with_a_confirmation(clie
 
     download = client.post("/admin/privacy/export", data={**export["fields"], "confirm": "y"})
     assert download.headers["Content-Disposition"].startswith("attachment")
-    assert download.get_json()[0]["description"] == "Niemand belde Anna terug."
+    assert download.get_json()["reports"][0]["description"] == "Niemand belde Anna terug."
 
     erased = client.post("/admin/privacy/erase", data={**erase["fields"], "confirm": "y"})
     assert erased.status_code == 303 and erased.headers["Location"] == "/admin/privacy", \

@@ -1,7 +1,9 @@
 """Every staff route, asked as every role: the permission matrix. A new route without a rule here fails."""
 import pytest
+from sqlalchemy import select
 
 from portal.callbacks.intake import CallbackDetails, register_callback
+from portal.letters.models import OfficialesePair
 from portal.reports.workflow import assign
 from tests.conftest import csrf_token_from
 
@@ -60,6 +62,23 @@ RULES = {
     "admin.callback_workload": {"admin"},
     "admin.report_callbacks": HANDLERS,
     "admin.report_callback_link": HANDLERS,
+    # Letters: every staff member has the register (a team member their teams' letters); team members (and admins)
+    # submit, resubmit and mark sent; the KCC and admins review; managers and admins read the figures; admins keep
+    # the officialese list and the target.
+    "admin.letters": EVERYONE,
+    "admin.letter_new": {"team_a", "team_b", "admin"},
+    "admin.letters_review": {"kcc", "admin"},
+    "admin.letter_detail": {"kcc", "team_a", "manager", "admin"},
+    "admin.letter_changes": {"kcc", "team_a", "manager", "admin"},
+    "admin.letter_resubmit": {"team_a", "admin"},
+    "admin.letter_review": {"kcc", "admin"},
+    "admin.letter_sent": {"team_a", "admin"},
+    "admin.letters_figures": {"manager", "admin"},
+    "admin.letters_figures_csv": {"manager", "admin"},
+    "admin.letters_figures_xlsx": {"manager", "admin"},
+    "admin.letters_target": {"admin"},
+    "admin.letter_words": {"admin"},
+    "admin.letter_word_edit": {"admin"},
 }
 # A team member of another team must not learn that the report exists.
 HIDDEN_FROM_TEAM_B = {
@@ -68,6 +87,7 @@ HIDDEN_FROM_TEAM_B = {
     "admin.record_grade", "admin.record_call",
     "admin.callback_detail", "admin.callback_attempt", "admin.callback_close", "admin.callback_letter_sent",
     "admin.callback_redistribute", "admin.report_callbacks", "admin.report_callback_link",
+    "admin.letter_detail", "admin.letter_changes", "admin.letter_resubmit", "admin.letter_sent",
 }
 
 
@@ -93,7 +113,7 @@ def test_every_staff_route_has_a_rule(app):
 
 
 @pytest.fixture
-def world(make_team, make_staff, make_report, db):
+def world(make_team, make_staff, make_report, make_letter, db):
     team_a, team_b = make_team("A", "Team A"), make_team("B", "Team B")
     users = {
         "kcc": make_staff("kcc"),
@@ -110,12 +130,16 @@ def world(make_team, make_staff, make_report, db):
                                                  phone="0612345678"), by=users["kcc"])
     db.session.commit()
     report.callback_id = callback.id
+    # A bulk letter of team A, and a pair of the officialese list, for the /admin/letters/… routes.
+    report.letter_id = make_letter(team_a, users["team_a"]).id
+    report.pair_id = db.session.scalar(select(OfficialesePair.id).limit(1))
     return users, report
 
 
 def _url(rule, report):
-    values = {arg: getattr(report, "callback_id", report.id) if arg == "request_id" else report.id
-              for arg in rule.arguments}
+    ids = {"request_id": getattr(report, "callback_id", report.id), "letter_id": getattr(report, "letter_id", 0),
+           "pair_id": getattr(report, "pair_id", 0)}
+    values = {arg: ids.get(arg, report.id) for arg in rule.arguments}
     return rule.build(values)[1] if rule.arguments else rule.rule
 
 

@@ -83,6 +83,15 @@ AUDITED = {
     "admin.callback_redistribute": Audited(_l("Callback request redistributed"), ("redistribute-assignee",)),
     "admin.callback_letter_sent": Audited(_l("Letter to an unreachable resident marked as sent")),
     "admin.report_callback_link": Audited(_l("Report linked to a callback request")),
+    # Letters: codes and choices only, never the letter's title, text, file name or the reviewer's comments.
+    "admin.letter_new": Audited(_l("Letter submitted for the B1 check"), ("team", "copies", "planned_send_on"),
+                                creates=True),
+    "admin.letter_resubmit": Audited(_l("New version of a letter submitted")),
+    "admin.letter_review": Audited(_l("Letter reviewed"), ("review-decision",)),
+    "admin.letter_sent": Audited(_l("Letter marked as sent"), ("sent-sent_on",)),
+    "admin.letters_target": Audited(_l("Letter B1 target changed"), ("target",)),
+    "admin.letter_words": Audited(_l("Officialese pair added")),
+    "admin.letter_word_edit": Audited(_l("Officialese pair changed"), ("active",)),
 }
 
 # POSTs that are never on the record: a search changes nothing, and the steps of a forgotten password are taken

@@ -55,8 +55,14 @@ def callbacks():
     if view not in views:
         view = views[0]
     late_only = request.args.get("late") == "yes"
+    after = queue.decode_cursor(view, request.args.get("after"))
+    rows, cursor = queue.page(current_user, view, late_only=late_only, after=after)
+    # The links to other pages keep the list (and "late only"); a cursor the page did not understand is dropped.
+    args = {"view": view, **({"late": "yes"} if late_only else {})}
     return _render("admin/callbacks/list.html", view=view, views=views, view_labels=VIEW_LABELS,
-                   late_only=late_only, rows=queue.listed(current_user, view, late_only=late_only),
+                   late_only=late_only, rows=rows, total=queue.total(current_user, view, late_only=late_only),
+                   next_url=url_for(".callbacks", **args, after=queue.encode_cursor(view, cursor)) if cursor else None,
+                   first_url=url_for(".callbacks", **args) if after else None,
                    counts=queue.counts(current_user), letters=queue.letters_to_send(current_user),
                    may_register=current_user.role in TRIAGE_ROLES)
 

@@ -25,5 +25,6 @@ class PersonForm(FlaskForm):
 class PersonActionForm(FlaskForm):
     email = HiddenField()
     phone = HiddenField()
-    confirm = BooleanField(_l("I checked that this request comes from the resident these reports belong to."),
+    confirm = BooleanField(_l("I checked that this request comes from the resident these reports and callback "
+                              "requests belong to."),
                            validators=[InputRequired(_l("Confirm that you checked the request."))])

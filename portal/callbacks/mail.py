@@ -8,6 +8,10 @@ from flask import current_app
 from portal.callbacks.terms import format_due
 from portal.mail.outbox import queue_mail
 
+# Every e-mail to a resident about a callback request; each carries the request's number in its subject
+# (portal.callbacks.retention finds them by it: the outbox has no column for a callback request).
+CALLBACK_TEMPLATES = ("callback_confirmation", "callback_unreachable")
+
 
 def reply_address(callback):
     """A resident's reply reaches the team that owes the call, or the KCC: it never bounces."""

@@ -47,19 +47,17 @@ class CallbackRequest(db.Model):
 
     __tablename__ = "callback_requests"
     __table_args__ = (
-        # The work lists: open requests of a team or a person, most urgent first, then by due date.
-        Index("ix_callback_requests_open_team", "team_id", "urgency", "due", "id",
-              postgresql_where=OPEN_CALLBACKS, sqlite_where=OPEN_CALLBACKS),
-        Index("ix_callback_requests_open_assignee", "assignee_id", "urgency", "due", "id",
-              postgresql_where=OPEN_CALLBACKS, sqlite_where=OPEN_CALLBACKS),
-        Index("ix_callback_requests_open_due", "urgency", "due", "id",
-              postgresql_where=OPEN_CALLBACKS, sqlite_where=OPEN_CALLBACKS),
+        # The work lists' indexes (open requests of a team or a person, most urgent first) follow the class.
         # The figures: by registration, per team; the proposals for a report: by address and number.
         Index("ix_callback_requests_registered_at", "registered_at"),
         Index("ix_callback_requests_team_registered_at", "team_id", "registered_at"),
         Index("ix_callback_requests_email", "email"),
         Index("ix_callback_requests_phone", "phone"),
-        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="callback_reachable"),
+        # Retention and the handled list: by closing moment.
+        Index("ix_callback_requests_closed_at", "closed_at", "id"),
+        # Reachable while it holds personal data; an anonymised request keeps neither number nor address.
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR anonymised_at IS NOT NULL",
+                        name="callback_reachable"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -97,6 +95,8 @@ class CallbackRequest(db.Model):
     unreachable_notice_at = db.Column(UTCDateTime, nullable=True)
     letter_sent_at = db.Column(UTCDateTime, nullable=True)
     escalated_at = db.Column(UTCDateTime, nullable=True)  # set once the passed term was escalated
+    # Its personal data removed (portal.callbacks.retention): on request, or after the retention term.
+    anonymised_at = db.Column(UTCDateTime, nullable=True)
 
     team = db.relationship("Team", foreign_keys=[team_id])
     assignee = db.relationship("User", foreign_keys=[assignee_id])
@@ -117,6 +117,16 @@ class CallbackRequest(db.Model):
 
     def __repr__(self):
         return f"<CallbackRequest {self.number} {self.status.value}>"
+
+
+# The work lists: open requests of a team, a person, or all, in the lists' own order: urgency descending (urgent
+# before normal), then due date and id ascending. With urgency ascending in the index, both databases sorted every
+# open request for the first page (bench/callbacks_benchmark.py; migration 0013).
+for _name, _columns in (("ix_callback_requests_open_team", (CallbackRequest.team_id,)),
+                        ("ix_callback_requests_open_assignee", (CallbackRequest.assignee_id,)),
+                        ("ix_callback_requests_open_due", ())):
+    Index(_name, *_columns, CallbackRequest.urgency.desc(), CallbackRequest.due, CallbackRequest.id,
+          postgresql_where=OPEN_CALLBACKS, sqlite_where=OPEN_CALLBACKS)
 
 
 class ContactAttempt(db.Model):

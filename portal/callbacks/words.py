@@ -22,6 +22,10 @@ EVENT_LABELS = {
     "closed": _l("Handled"),
     "report_linked": _l("Linked to a report"),
     "escalated": _l("Escalated: term passed"),
+    # The same words as a report's (portal.labels), so they share their translation.
+    "anonymised": _l("Personal data removed"),
+    "erased_on_request": _l("Erased at the resident's request"),
+    "exported_on_request": _l("Exported at the resident's request"),
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.calendar import deadlines
 from portal.calendar.clock import LOCAL_ZONE, local_today, start_of_local_day
 from portal.callbacks import late as late_callbacks
+from portal.callbacks import retention as callback_retention
 from portal.extensions import db
 from portal.mail import outbox, review
 from portal.mail.outbox import external_url, queue_mail
@@ -128,13 +129,14 @@ def notify_failed_mail(today=None):
 
 
 def apply_retention(today=None):
-    """Each night: personal data of reports past their retention term, and staff actions past theirs; returns
-    how many reports were anonymised."""
+    """Each night: personal data of reports and callback requests past their retention term, and staff actions
+    past theirs; returns how many reports and callback requests were anonymised."""
     today = today or local_today()
     if not claim_period("retention", today.isoformat()):
         db.session.rollback()
         return 0
     count = retention.anonymise_expired()
+    count += callback_retention.anonymise_expired()
     retention.remove_expired_staff_actions()
     db.session.commit()
     return count
