@@ -19,20 +19,12 @@ and their ratio, measured in turn in the same run (interleaved, so both see the 
 team. Run by hand; not part of the test suite.
 """
 import argparse
-import os
-import statistics
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-import psycopg
+from common import bench_database_url, interleaved
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from config import normalise_database_url  # noqa: E402
 
 REPORTS = 20_000
 MEMBER = "bench-callbacks-team@dronten.example"
@@ -76,20 +68,6 @@ GROUP BY {group} cr.first_attempt_working_days
 PASSWORD = "Bench-Password-2026"
 
 
-def bench_database_url(kind, requests):
-    """A benchmark database of its own, never the development or test database (nor the reports' benchmark)."""
-    if kind == "sqlite":
-        return f"sqlite:////tmp/meldpunt_bench_callbacks_{requests}.sqlite"
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    url = make_url(normalise_database_url(server))
-    name = f"meldpunt_bench_callbacks_{requests}"
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 def _progress(have, total):
     done = [0]
 
@@ -112,7 +90,8 @@ def prepared_app(kind, requests):
     from portal.models import Report
     from portal.operations.demo import generate_reports
 
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": bench_database_url(kind, requests)})
+    database = bench_database_url(kind, requests, "meldpunt_bench_callbacks")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         flask_migrate.upgrade()
         if db.session.scalar(select(func.count()).select_from(Report)) < REPORTS:
@@ -148,19 +127,6 @@ def team_member():
                                 "AND status = 'te_verwerken' AND id % 5 = 0"), {"me": user.id, "team": team_id})
         db.session.commit()
     return user.id
-
-
-def interleaved(runs, repeat):
-    """Median milliseconds of each run, taken in turn, so that all see the same load on a shared machine."""
-    for run in runs:
-        run(), run()  # warm up: compiled statements, caches, the database's pages
-    times = [[] for _ in runs]
-    for _ in range(repeat):
-        for spent, run in zip(times, runs, strict=True):
-            started = time.perf_counter()
-            run()
-            spent.append((time.perf_counter() - started) * 1000)
-    return [statistics.median(spent) for spent in times]
 
 
 def user_named(email, name, role):

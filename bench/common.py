@@ -14,13 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config import normalise_database_url  # noqa: E402
 
 
-def bench_database_url(kind, reports):
-    """A benchmark database of its own, never the development or test database."""
+def bench_database_url(kind, reports, name="meldpunt_bench"):
+    """A benchmark database of its own (`name`_N), never the development or test database."""
     if kind == "sqlite":
-        return f"sqlite:////tmp/meldpunt_bench_{reports}.sqlite"
+        return f"sqlite:////tmp/{name}_{reports}.sqlite"
     server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = make_url(normalise_database_url(server))
-    name = f"meldpunt_bench_{reports}"
+    name = f"{name}_{reports}"
     admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
@@ -60,6 +60,19 @@ def prepared_app(kind, reports):
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("ANALYZE")
     return app
+
+
+def interleaved(runs, repeat):
+    """Median milliseconds of each run, taken in turn, so that all see the same load on a shared machine."""
+    for run in runs:
+        run(), run()  # warm up: compiled statements, caches, the database's pages
+    times = [[] for _ in runs]
+    for _ in range(repeat):
+        for spent, run in zip(times, runs, strict=True):
+            started = time.perf_counter()
+            run()
+            spent.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(spent) for spent in times]
 
 
 def median_ms(function, repeat=15, warmup=3):

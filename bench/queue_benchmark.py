@@ -17,10 +17,8 @@ each whole response within 100 ms at a million reports on PostgreSQL. Run by han
 """
 import argparse
 import re
-import statistics
-import time
 
-from common import prepared_app
+from common import interleaved, prepared_app
 from sqlalchemy import select, text
 
 from portal.calendar.clock import local_today
@@ -124,19 +122,6 @@ def cases(reference, email, phone, name, like):
          {"text": name, "statuses": tuple(queue.ReportStatus)}, f"(r.name {like} :v OR r.name {like} :w)", "ASC",
          {"v": f"{name}%", "w": f"% {name}%"}, None),
     ]
-
-
-def interleaved(runs, repeat):
-    """Median milliseconds of each run, taken in turn, so that all see the same load on a shared machine."""
-    for run in runs:
-        run(), run()  # warm up: compiled statements, caches, the database's pages
-    times = [[] for _ in runs]
-    for _ in range(repeat):
-        for spent, run in zip(times, runs, strict=True):
-            started = time.perf_counter()
-            run()
-            spent.append((time.perf_counter() - started) * 1000)
-    return [statistics.median(spent) for spent in times]
 
 
 def measure(client, kcc, case, today, repeat):

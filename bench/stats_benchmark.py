@@ -13,11 +13,9 @@ case at most 0.25x that scan. Run by hand; not part of the test suite.
 """
 import argparse
 import re
-import statistics
 import sys
-import time
 
-from common import prepared_app, print_header, print_row
+from common import interleaved, prepared_app, print_header, print_row
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -91,18 +89,6 @@ def scan(period):
     return run
 
 
-def interleaved(app_run, bare_run, repeat):
-    """Median milliseconds of each, the two run in turn, so that both see the same load on a shared machine."""
-    app_run(), bare_run()  # warm up: compiled statements, caches, the database's pages
-    times = ([], [])
-    for _ in range(repeat):
-        for spent, run in zip(times, (app_run, bare_run), strict=True):
-            started = time.perf_counter()
-            run()
-            spent.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def get(client, address, kind="text/html"):
     def run():
         response = client.get(address)
@@ -132,7 +118,7 @@ def main():
         month_scan, quarter_scan = scan(month), scan(quarter)
 
         def case(name, app_run, bare_run):
-            print_row(name, *interleaved(app_run, bare_run, repeat))
+            print_row(name, *interleaved([app_run, bare_run], repeat))
 
         def state(period):
             return "published" if publication.is_published(period) else "live"

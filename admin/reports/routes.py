@@ -26,12 +26,13 @@ from admin.reports.forms import (
     ReopenForm,
     StaffReportForm,
 )
+from portal import versions
 from portal.calendar.clock import LOCAL_ZONE, FutureMoment, as_utc, now_utc
 from portal.extensions import db
 from portal.i18n import current_language, write_moment
 from portal.reference import placeholders
 from portal.reference.models import Category, Cause, StandardText
-from portal.reports import followup, history_words, satisfaction, versions, workflow
+from portal.reports import followup, history_words, satisfaction, workflow
 from portal.reports.intake import register_on_behalf
 from portal.reports.models import Channel, Report
 from portal.reports.terms import term_states
@@ -144,7 +145,7 @@ def contact_details(report_id):
 def _act(report, name, form, action):
     """Validate the posted form, claim the report, run one workflow action, commit once, go back to the report.
 
-    The claim (portal.reports.versions) makes actions on one report one at a time: the second of two people
+    The claim (portal.versions) makes actions on one report one at a time: the second of two people
     acting at once, or someone acting on a page a colleague has changed since, gets the fresh page, a message,
     and what they typed back.
     """

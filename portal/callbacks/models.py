@@ -62,7 +62,7 @@ class CallbackRequest(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     number = db.Column(db.String(12), nullable=False, unique=True)  # InterneTaak.nummer, TB-XXXX-XXXX
-    # Raised by every staff action (portal.reports.versions does the same for reports).
+    # Raised by every staff action (portal.versions, as for reports).
     version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
     registered_at = db.Column(UTCDateTime, nullable=False, default=utcnow)  # Klantcontact.plaatsgevondenOp
     channel = db.Column(enum_column(Channel), nullable=False, default=Channel.PHONE)  # Klantcontact.kanaal

@@ -18,7 +18,7 @@ from portal.callbacks.models import CallbackEvent, CallbackRequest, CallbackStat
 from portal.contact_details import normalise_email, normalise_phone
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.reports.retention import FREE_TEXT_KEYS, REMOVED, retention_cutoff
+from portal.reports.retention import FREE_TEXT_KEYS, REMOVED, in_batches, retention_cutoff
 
 # Keys of a callback event's details that can hold free text or personal data.
 EVENT_TEXT_KEYS = (*FREE_TEXT_KEYS, "note", "agreement", "name", "phone", "email", "requested_action")
@@ -123,12 +123,4 @@ def expired_requests(now=None):
 
 def anonymise_expired(now=None, batch=500):
     """The nightly job: anonymise every expired callback request, a batch per commit; returns how many."""
-    count = 0
-    while True:
-        requests = db.session.scalars(expired_requests(now).order_by(CallbackRequest.id).limit(batch)).all()
-        if not requests:
-            return count
-        for callback in requests:
-            anonymise_request(callback)
-        db.session.commit()
-        count += len(requests)
+    return in_batches(expired_requests(now).order_by(CallbackRequest.id), anonymise_request, batch)

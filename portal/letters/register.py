@@ -1,7 +1,7 @@
 """The register of letters: submit a draft, resubmit a new version, the KCC's review, and marking a letter sent.
 
 Every function takes plain values and model objects, changes and flushes; the view commits. Each change to a
-letter first claims it with a conditional UPDATE on its version (as portal.reports.versions does for reports), so
+letter first claims it with a conditional UPDATE on its version (portal.versions, as for reports), so
 two reviewers at once never both decide, and a decision on a version that was replaced meanwhile is refused.
 A bulk letter (LETTERS_BULK_COPIES copies or more, 20 by default) cannot be marked sent before the KCC has approved it.
 """
@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
 
 from portal.calendar.clock import local_today, now_utc
 from portal.extensions import db
@@ -20,6 +20,7 @@ from portal.letters.models import DraftSource, Letter, LetterDraft, LetterReview
 from portal.letters.wordlist import officialese_pairs
 from portal.staff.access import READ_ALL
 from portal.staff.models import Role, team_members
+from portal.versions import ChangedMeanwhile, seen_version, take  # noqa: F401  (this module's API)
 
 PREFIX_PATTERN = re.compile(r"[A-Za-z0-9/.\-]{2,40}")
 MAX_COPIES = 1_000_000
@@ -40,10 +41,6 @@ class LetterRefused(Exception):
         self.message = message
         self.field = field  # "text" when the letter's text is what was refused
         super().__init__(str(message))
-
-
-class ChangedMeanwhile(Exception):
-    """A colleague changed the letter after this person's page was loaded; nothing was done."""
 
 
 @dataclass
@@ -133,23 +130,6 @@ def submit(details: LetterDetails, text, *, source, filename=None, by):
     _add_draft(letter, 1, text, source, filename, by)
     db.session.flush()
     return letter
-
-
-def seen_version(text, letter):
-    """The version the form says its page showed; a form without one counts as now."""
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else letter.version
-
-
-def take(letter, seen):
-    """Claim the letter for this change, or raise ChangedMeanwhile. The caller commits (or rolls back)."""
-    claimed = db.session.execute(
-        update(Letter).where(Letter.id == letter.id, Letter.version == seen)
-        .values(version=Letter.version + 1).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        raise ChangedMeanwhile(letter.id)
-    db.session.refresh(letter)
 
 
 def resubmit(letter, text, *, source, filename=None, by, seen):

@@ -70,15 +70,21 @@ def anonymise(report, *, by=None, kind="anonymised"):
 
 def anonymise_expired(now=None, batch=500):
     """The nightly job: anonymise every expired report; returns how many."""
+    return in_batches(expired_reports(now).order_by(Report.id), anonymise, batch)
+
+
+def in_batches(query, anonymise_one, batch=500):
+    """Anonymise every row the query selects, a batch per commit (each batch leaves the query's result, so the
+    same query finds the next); returns how many."""
     count = 0
     while True:
-        reports = db.session.scalars(expired_reports(now).order_by(Report.id).limit(batch)).all()
-        if not reports:
+        rows = db.session.scalars(query.limit(batch)).all()
+        if not rows:
             return count
-        for report in reports:
-            anonymise(report)
+        for row in rows:
+            anonymise_one(row)
         db.session.commit()
-        count += len(reports)
+        count += len(rows)
 
 
 def staff_actions_months():
