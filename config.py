@@ -53,6 +53,9 @@ class Config:
     # Callback requests: after this many attempts that did not reach the resident, they get a message (an e-mail,
     # or a letter task for staff when there is no address).
     CALLBACK_FAILED_ATTEMPTS = int(os.environ.get("MELDPUNT_CALLBACK_FAILED_ATTEMPTS", "3"))
+    # The figures of a period not yet published are worked out by the scheduler every five minutes; a page reads
+    # them while they are at most this old (and of today), and counts the period itself otherwise.
+    FIGURES_PROVISIONAL_MINUTES = int(os.environ.get("MELDPUNT_FIGURES_PROVISIONAL_MINUTES", "10"))
     # Contact details and free text of reports closed longer ago than this are removed (AVG).
     RETENTION_MONTHS = int(os.environ.get("MELDPUNT_RETENTION_MONTHS", "12"))
     # A mail claimed longer ago than this belongs to a sender that died mid-send; it is tried again.

@@ -9,7 +9,14 @@ from portal.callbacks.models import (
     UnreachableNotice,
     Urgency,
 )
-from portal.figures.models import FigureSettings, PublishedFigures, Target, TargetChange, TargetDirection
+from portal.figures.models import (
+    FigureSettings,
+    ProvisionalFigures,
+    PublishedFigures,
+    Target,
+    TargetChange,
+    TargetDirection,
+)
 from portal.letters.models import Letter, LetterDraft, LetterReview, LetterSettings, LetterStatus, OfficialesePair
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.operations.models import JobRun
@@ -32,7 +39,8 @@ __all__ = [
     "UnreachableNotice", "Urgency",
     "OPEN_CONDITION", "OPEN_STATUSES", "Category", "Cause", "Channel", "ClosingDay", "ContactPreference", "JobRun",
     "OutboxMessage", "OutboxStatus", "Outcome", "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role",
-    "StaffAction", "StandardText", "FigureSettings", "PublishedFigures", "Target", "TargetChange", "TargetDirection",
+    "StaffAction", "StandardText", "FigureSettings", "ProvisionalFigures", "PublishedFigures", "Target",
+    "TargetChange", "TargetDirection",
     "Team", "User", "report_causes", "team_members",
     "Letter", "LetterDraft", "LetterReview", "LetterSettings", "LetterStatus", "OfficialesePair",
 ]

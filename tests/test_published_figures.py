@@ -192,3 +192,43 @@ def test_the_overview_shows_both_months_against_the_targets(app, db, march, clie
     rows = list(csv.reader(io.StringIO(client.get("/admin/stats/monthly.csv?month=2026-03").data.decode("utf-8-sig"))))
     assert ["headline", "2026-03", "", "", "first_line_share"] == rows[[r[4] for r in rows].index(
         "first_line_share")][:5]
+
+
+def test_provisional_figures_are_read_until_the_next_refresh_and_say_when_they_were_worked_out(
+        app, db, march, client, make_staff, login, monkeypatch):
+    from portal.figures import provisional
+    from portal.figures.models import ProvisionalFigures
+
+    today = date(2026, 3, 20)  # March is the current month: not published
+    # This month and quarter, and the ones before while they are not published; for everyone, KCC and BZ.
+    assert [p.key for p in provisional.periods_to_refresh(today)] == ["2026-02", "2026-03", "2025-Q4", "2026-Q1"]
+    assert provisional.refresh(today) == 4 * 3
+    rows = db.session.scalars(select(ProvisionalFigures).where(ProvisionalFigures.period == "2026-03")).all()
+    assert {row.team_id for row in rows} == {None, march["kcc_team"].id, march["bz"].id}
+
+    workflow.close(march["reports"][3], outcome=Outcome.RESOLVED, causes=[march["cause"]], summary="Later.",
+                   by=march["kcc"])
+    db.session.commit()
+    read = stats.period_figures(MARCH, today=today)
+    assert read.computed_at is not None and read.headline.closed == 3, "read as worked out, before the change"
+    assert stats.period_figures(MARCH, today=today, live=True).headline.closed == 4
+    assert stats.period_figures(MARCH, today=date(2026, 3, 21)).computed_at is None, "of another day: counted"
+    provisional.refresh(today)
+    assert stats.period_figures(MARCH, today=today).headline.closed == 4, "the next refresh shows it"
+
+    monkeypatch.setitem(app.config, "FIGURES_PROVISIONAL_MINUTES", 0)
+    assert stats.period_figures(MARCH, today=today).computed_at is None, "too old: counted now"
+
+
+def test_published_periods_get_no_provisional_figures(app, db, march):
+    from portal.figures import provisional
+    from portal.figures.models import ProvisionalFigures
+
+    provisional.refresh(date(2026, 4, 2))  # March not yet published: refreshed
+    assert db.session.scalar(select(ProvisionalFigures).where(ProvisionalFigures.period == "2026-03")) is not None
+    publication.publish(MARCH, today=PUBLISHED_ON)
+    db.session.commit()
+    assert MARCH not in provisional.periods_to_refresh(PUBLISHED_ON)
+    provisional.refresh(PUBLISHED_ON)
+    assert db.session.scalar(select(ProvisionalFigures).where(ProvisionalFigures.period == "2026-03")) is None
+    assert stats.period_figures(MARCH).published.version == 1

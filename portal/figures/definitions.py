@@ -208,6 +208,7 @@ class Figures:
     category_checks: list = field(default_factory=list)  # (category label, TargetCheck) per category target
     category_levels: dict = field(default_factory=dict)  # category code -> {figure code: Level}
     publications: list = field(default_factory=list)  # Publication per version, the first first; empty: live
+    computed_at: object = None  # when provisional figures (a period not yet published) were worked out; None: now
 
     @property
     def previous(self):

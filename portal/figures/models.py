@@ -97,3 +97,21 @@ class FigureSettings(db.Model):
     # Working days after a period's end in which late registrations and corrections still count; then it is
     # published.
     correction_working_days = db.Column(db.Integer, nullable=False, default=5)
+
+
+class ProvisionalFigures(db.Model):
+    """The figures of a period not yet published, worked out by the scheduler every few minutes, so that a page of
+    the current month is read rather than counted. One row per period and scope, replaced each time; a page
+    counts the period itself when the row is older than FIGURES_PROVISIONAL_MINUTES or of another day."""
+
+    __tablename__ = "provisional_figures"
+    __table_args__ = (
+        db.Index("uq_provisional_figures_scope", "period", func.coalesce(db.text("team_id"), 0), unique=True),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    period = db.Column(db.String(8), nullable=False)
+    team_id = db.Column(db.Integer, db.ForeignKey("teams.id", ondelete="CASCADE"), nullable=True)
+    computed_at = db.Column(UTCDateTime, nullable=False)
+    figures_of = db.Column(db.Date, nullable=False)
+    data = db.Column(db.JSON, nullable=False)

@@ -100,8 +100,9 @@ NOT_SENT_LABEL = _l("Not yet sent to a team")
 def period_figures(period: Period, team_id=None, today=None, *, live=False) -> Figures:
     """The figures of a period and the twelve before it, for every report or for one team's.
 
-    A published period is read as it was published (its latest version; portal.figures.publication); any other
-    is worked out now, from the reports as they stand on `today`. `live` works it out now regardless (to publish).
+    A published period is read as it was published (its latest version; portal.figures.publication); a period not
+    yet published is read from its provisional figures while they are fresh (portal.figures.provisional), and
+    worked out now otherwise, from the reports as they stand on `today`. `live` works it out now regardless.
     """
     today = today or local_today()
     team = db.session.get(Team, team_id) if team_id is not None else None
@@ -112,6 +113,11 @@ def period_figures(period: Period, team_id=None, today=None, *, live=False) -> F
         trend, _cells = _trend(periods[:-1], stored, team_id, today)
         return snapshots.figures_from(stored[period.key][-1].data, period=period, team=team, trend=trend,
                                       publications=publications, not_sent_label=NOT_SENT_LABEL)
+    if not live and (provisional := snapshots.provisional(period, team_id, today)) is not None:
+        return snapshots.figures_from(provisional.data, period=period, team=team,
+                                      trend=snapshots.trend_from(provisional.data, periods[:-1]), publications=[],
+                                      not_sent_label=NOT_SENT_LABEL, today=today,
+                                      computed_at=provisional.computed_at)
     trend, period_cells = _trend(periods, {} if live else stored, team_id, today)
     headline = trend[-1]
     scope = queries.Scope(*period.utc_bounds(), team_id)
@@ -141,9 +147,11 @@ def period_figures(period: Period, team_id=None, today=None, *, live=False) -> F
 
 
 def period_headline(period: Period, team_id=None, today=None):
-    """Only the headline figures of a period: as published, or worked out now in one pass."""
+    """Only the headline figures of a period: as published, as provisionally worked out, or counted now."""
     today = today or local_today()
     stored = snapshots.stored([period.key], team_id)
+    if period.key not in stored and (provisional := snapshots.provisional(period, team_id, today)) is not None:
+        return snapshots.headline_from(provisional.data["headline"], period)
     return _trend([period], stored, team_id, today)[0][-1]
 
 

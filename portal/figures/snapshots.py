@@ -5,9 +5,12 @@ What is stored is what was shown: the numbers, the names of categories, teams an
 the target levels the period was judged against. Nothing about a resident: retention and erasure leave it alone.
 """
 from dataclasses import fields
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from portal.calendar.clock import now_utc
 from portal.extensions import db
 from portal.figures.definitions import (
     CountRow,
@@ -18,7 +21,7 @@ from portal.figures.definitions import (
     Publication,
     Spread,
 )
-from portal.figures.models import PublishedFigures
+from portal.figures.models import ProvisionalFigures, PublishedFigures
 from portal.figures.targets import Level, check_targets
 from portal.i18n import BilingualText
 from portal.labels import CHANNEL_LABELS, OUTCOME_LABELS
@@ -76,10 +79,12 @@ def to_data(figures: Figures):
                                "grade_high": row.grade_high} for row in figures.grades_by_channel],
         "outcomes": {row.code: row.count for row in figures.outcomes},
         "causes": [{"code": row.code, **_name(row), "count": row.count} for row in figures.causes],
+        # The periods before, as the page showed them (provisional figures are read with their trend).
+        "trend": [headline_data(headline) for headline in figures.trend[:-1]],
     }
 
 
-def figures_from(data, *, period, team, trend, publications, not_sent_label):
+def figures_from(data, *, period, team, trend, publications, not_sent_label, today=None, computed_at=None):
     """The Figures of a stored period; `trend` are the headlines of the periods before, then this one."""
     headline = headline_from(data["headline"], period)
     levels = {code: Level.from_data(level) for code, level in data["levels"].items()}
@@ -90,7 +95,7 @@ def figures_from(data, *, period, team, trend, publications, not_sent_label):
     return Figures(
         period=period,
         team=team,
-        today=publications[-1].figures_of,
+        today=publications[-1].figures_of if publications else today,
         headline=headline,
         trend=[*trend, headline],
         targets=check_targets(headline, levels),
@@ -109,6 +114,7 @@ def figures_from(data, *, period, team, trend, publications, not_sent_label):
         category_checks=category_checks(by_category, category_levels),
         category_levels=category_levels,
         publications=publications,
+        computed_at=computed_at,
     )
 
 
@@ -133,6 +139,22 @@ def stored(period_keys, team_id):
     for row in rows:
         result.setdefault(row.period, []).append(row)
     return result
+
+
+def provisional(period, team_id, today):
+    """The provisional figures of a period not yet published, while they are fresh: of today, and worked out at most
+    FIGURES_PROVISIONAL_MINUTES ago; None otherwise."""
+    oldest = now_utc() - timedelta(minutes=current_app.config.get("FIGURES_PROVISIONAL_MINUTES", 10))
+    return db.session.scalar(select(ProvisionalFigures).where(
+        ProvisionalFigures.period == period.key,
+        ProvisionalFigures.team_id.is_(None) if team_id is None else ProvisionalFigures.team_id == team_id,
+        ProvisionalFigures.figures_of == today, ProvisionalFigures.computed_at >= oldest,
+    ))
+
+
+def trend_from(data, periods):
+    """The headlines of the periods before, as stored with provisional figures."""
+    return [headline_from(entry, period) for entry, period in zip(data["trend"], periods, strict=True)]
 
 
 def publications_of(rows, period):

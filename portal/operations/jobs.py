@@ -115,6 +115,13 @@ def _mail_monthly_figures(month):
                    stats_url=external_url("admin.stats_month", month=month.key))
 
 
+def refresh_figures(today=None):
+    """Every five minutes: the provisional figures of the periods not yet published (portal.figures.provisional)."""
+    from portal.figures import provisional
+
+    return provisional.refresh(today)
+
+
 def notify_failed_mail(today=None):
     """Once a day while failed e-mails exist: tell the KCC, so that a refused mail never fails silently."""
     today = today or local_today()
@@ -149,6 +156,7 @@ def job_definitions():
         Job("team-digest", send_team_digests, CronTrigger(day_of_week="mon-fri", hour=7, minute=30,
                                                            timezone=LOCAL_ZONE)),
         Job("publish-figures", publish_figures, CronTrigger(hour=6, minute=30, timezone=LOCAL_ZONE)),
+        Job("refresh-figures", refresh_figures, IntervalTrigger(minutes=5, timezone=LOCAL_ZONE)),
         Job("failed-mail-notice", notify_failed_mail, CronTrigger(hour=8, minute=0, timezone=LOCAL_ZONE)),
         Job("retention", apply_retention, CronTrigger(hour=2, minute=30, timezone=LOCAL_ZONE)),
     ]
