@@ -1,5 +1,5 @@
 """The managers' figures in Chromium: with demo data, axe-core finds no serious or critical problem on the month
-and quarter views, in Dutch and in English; screenshots of each, and of the quarter as printed for the council, land
+and quarter views and the overview, in Dutch and in English; screenshots of each, and of the quarter as printed for the council, land
 in test-output/screenshots/."""
 import pytest
 
@@ -36,7 +36,7 @@ def test_the_month_and_quarter_views_pass_the_accessibility_audit(page, manager,
     page.goto(f"/admin/stats/month/{month.key}?lang={language}")
     assert page.locator("h1").inner_text().strip() != ""
     charts = page.locator("svg[role=img]")
-    assert charts.count() == 7
+    assert charts.count() == 9
     for n in range(charts.count()):
         # Each chart is named and described for a screen reader, by its <title> and <desc>.
         assert charts.nth(n).get_attribute("aria-labelledby").endswith("-desc")
@@ -45,6 +45,12 @@ def test_the_month_and_quarter_views_pass_the_accessibility_audit(page, manager,
     page.goto(f"/admin/stats/quarter/{quarter.key}?lang={language}")
     assert page.get_by_role("table").count() >= 10
     axe_audit(page, f"stats-quarter-{language}")
+
+    # The overview on one screen: the targets for both months, the worst teams and categories, the trends.
+    page.goto(f"/admin/stats?lang={language}")
+    assert page.locator("svg[role=img]").count() == 5
+    assert page.locator("[data-worst-team]").count() <= 3 and page.locator("[data-worst-category]").count() <= 3
+    axe_audit(page, f"stats-overview-{language}")
 
 
 def test_the_quarter_prints_as_a_clean_report(page, manager, request):
