@@ -232,3 +232,20 @@ def test_published_periods_get_no_provisional_figures(app, db, march):
     provisional.refresh(PUBLISHED_ON)
     assert db.session.scalar(select(ProvisionalFigures).where(ProvisionalFigures.period == "2026-03")) is None
     assert stats.period_figures(MARCH).published.version == 1
+
+
+def test_a_trend_shows_a_published_month_as_published_also_in_figures_worked_out_later(app, db, march):
+    from portal.figures import provisional
+
+    publication.publish(MARCH, today=PUBLISHED_ON)
+    db.session.commit()
+    workflow.close(march["reports"][3], outcome=Outcome.RESOLVED, causes=[march["cause"]], summary="Later.",
+                   by=march["kcc"])
+    db.session.commit()
+    april = stats.Period.month(2026, 4)
+    for figures in (stats.period_figures(april, today=date(2026, 4, 20), live=True),
+                    stats.period_figures(april, today=date(2026, 4, 20))):
+        assert figures.trend[-2].period == MARCH and figures.trend[-2].closed == 3, "March as published"
+    provisional.refresh(date(2026, 4, 20))
+    read = stats.period_figures(april, today=date(2026, 4, 20))
+    assert read.computed_at is not None and read.trend[-2].closed == 3

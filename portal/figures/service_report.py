@@ -118,7 +118,10 @@ def period_figures(period: Period, team_id=None, today=None, *, live=False) -> F
                                       trend=snapshots.trend_from(provisional.data, periods[:-1]), publications=[],
                                       not_sent_label=NOT_SENT_LABEL, today=today,
                                       computed_at=provisional.computed_at)
-    trend, period_cells = _trend(periods, {} if live else stored, team_id, today)
+    # Counted now: the period itself; the periods before it that are published are read as published, so that a
+    # trend never shows a published month other than it was published (also when publishing or refreshing).
+    before = {key: rows for key, rows in stored.items() if key != period.key}
+    trend, period_cells = _trend(periods, before, team_id, today)
     headline = trend[-1]
     scope = queries.Scope(*period.utc_bounds(), team_id)
     by_category, by_channel, by_team = _breakdowns(period, scope, period_cells, today)
