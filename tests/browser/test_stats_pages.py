@@ -1,6 +1,6 @@
 """The managers' figures in Chromium: with demo data, axe-core finds no serious or critical problem on the month
-and quarter views and the overview, in Dutch and in English; screenshots of each, and of the quarter as printed for the council, land
-in test-output/screenshots/."""
+and quarter views and the overview, in Dutch and in English; screenshots of each, and of the quarter as printed for
+the council, land in test-output/screenshots/."""
 import pytest
 
 from portal.figures import service_report as stats
