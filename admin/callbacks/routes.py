@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from admin.blueprint import bp
 from admin.callbacks.forms import AttemptForm, CloseForm, LetterSentForm, LinkForm, RedistributeForm, RegisterForm
+from admin.fields import typed_text
 from admin.flashing import flash_text
 from admin.guards import role_required
 from admin.reports.routes import visible_report
@@ -139,9 +140,7 @@ def _act(callback, name, form, action):
     except handling.ChangedMeanwhile:
         db.session.rollback()
         db.session.refresh(callback)
-        typed = [(field.label.text, field.data) for field in form
-                 if field.type in ("StringField", "TextAreaField") and field.data]
-        return render_callback(callback, posted=(name, form), status=409, unsaved=typed)
+        return render_callback(callback, posted=(name, form), status=409, unsaved=typed_text(form))
     except CallbackRefused as refusal:
         db.session.rollback()
         flash_text(refusal, "error")

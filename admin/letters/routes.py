@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from admin.blueprint import bp
+from admin.fields import typed_text
 from admin.flashing import flash_text
 from admin.guards import role_required
 from admin.letters.forms import ResubmitForm, ReviewForm, SentForm, SubmitForm
@@ -212,10 +213,8 @@ def _act(letter, name, form, action):
     except register.ChangedMeanwhile:
         db.session.rollback()
         db.session.refresh(letter)
-        typed = [(field.label.text, field.data) for field in form
-                 if field.type in ("StringField", "TextAreaField") and field.data]
         flash_text(gettext("A colleague just changed this letter. Check the page, then try again."), "error")
-        return render_letter(letter, status=409, forms={name: form}, unsaved=typed)
+        return render_letter(letter, status=409, forms={name: form}, unsaved=typed_text(form))
     except register.LetterRefused as refusal:
         db.session.rollback()
         db.session.refresh(letter)
@@ -274,8 +273,3 @@ def letter_sent(letter_id):
 
     return _act(letter, "sent", SentForm(prefix="sent"), action)
 
-
-@bp.app_template_global("letter_about_report")
-def letter_about_report(report):
-    """The register's letter a report is about (for the report's page), if this person may see it."""
-    return matching.letter_about(report, register.letters_visible_to(current_user))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from admin.blueprint import bp
+from admin.fields import typed_text
 from admin.flashing import flash_text
 from admin.guards import role_required
 from admin.reports.forms import (
@@ -30,6 +31,8 @@ from portal import versions
 from portal.calendar.clock import LOCAL_ZONE, FutureMoment, as_utc, now_utc
 from portal.extensions import db
 from portal.i18n import current_language, write_moment
+from portal.letters import matching
+from portal.letters import register as letter_register
 from portal.reference import placeholders
 from portal.reference.models import Category, Cause, StandardText
 from portal.reports import followup, history_words, satisfaction, workflow
@@ -107,6 +110,13 @@ def _prefill_message(form, report, code, texts):
     form.body.data = placeholders.fill(chosen.body(report.language), report, report.language)
 
 
+def _letter_about(report):
+    """The register's letter the report is about, if this person may see it (portal.letters.matching)."""
+    if not report.letter_reference:
+        return None
+    return matching.letter_about(report, letter_register.letters_visible_to(current_user))
+
+
 def render_detail(report, *, posted=None, status=200, show_contact=False, unsaved=None):
     return render_template(
         "admin/report.html",
@@ -120,6 +130,7 @@ def render_detail(report, *, posted=None, status=200, show_contact=False, unsave
         terms=term_states(report),
         describe_event=history_words.describe,
         calls=workflow.call_attempts(report),
+        about_letter=_letter_about(report),
         write_moment=write_moment,
     ), status
 
@@ -158,7 +169,7 @@ def _act(report, name, form, action):
     except versions.ChangedMeanwhile:
         db.session.rollback()
         db.session.refresh(report)
-        return render_detail(report, posted=(name, form), status=409, unsaved=_typed_text(form))
+        return render_detail(report, posted=(name, form), status=409, unsaved=typed_text(form))
     except TransitionNotAllowed as refusal:
         db.session.rollback()
         flash_text(refusal, "error")
@@ -166,12 +177,6 @@ def _act(report, name, form, action):
     db.session.commit()
     flash_text(message, "success")
     return redirect(url_for(".detail", report_id=report.id), 303)
-
-
-def _typed_text(form):
-    """What the person wrote in a form that was not saved, to give it back to them."""
-    return [(field.label.text, field.data) for field in form
-            if field.type in ("StringField", "TextAreaField") and field.data]
 
 
 def report_action(path, name, form_class, roles):
