@@ -1,7 +1,9 @@
 """The database as Meldpunt uses it: UTC times and readable enums on every database, SQLite as a real one."""
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from werkzeug.routing import IntegerConverter
@@ -60,6 +62,21 @@ def _on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
+
+
+def insert_unless_taken(table, unique_column, returning):
+    """`INSERT … ON CONFLICT (unique_column) DO NOTHING RETURNING returning` on PostgreSQL and SQLite alike: a row
+    whose unique value is taken is not inserted (no row comes back) instead of failing the transaction, so no
+    savepoint is needed. Execute it with the row's values as parameters."""
+    return _insert_unless_taken(db.session.get_bind().dialect.name, table, unique_column, returning)
+
+
+@lru_cache(maxsize=32)
+def _insert_unless_taken(dialect_name, table, unique_column, returning):
+    # Built once: a statement made anew with its values costs more in Python than the INSERT takes in the database.
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[unique_column]).returning(
+        table.c[returning])
 
 
 def append_only(model, what):

@@ -276,7 +276,7 @@ def report_form_data(client):
 @pytest.fixture
 def make_report(db):
     """Store a report through the same intake as the form, with sensible defaults."""
-    from portal.models import Category
+    from portal.models import Category, Report
     from portal.reports.intake import ReportDetails, receive_report
     from portal.reports.terms import chosen_contact_preference
 
@@ -291,7 +291,7 @@ def make_report(db):
             description=description,
             **kwargs,
         )
-        report = receive_report(details, **options)
+        report = db.session.get(Report, receive_report(details, **options).id)
         if commit:
             db.session.commit()
         return report

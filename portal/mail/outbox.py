@@ -10,10 +10,11 @@ from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from portal.calendar.clock import now_utc
 from portal.extensions import db, mail
@@ -31,21 +32,43 @@ def queue_mail(recipient, template, language, report=None, reply_to=None, **cont
     It is written in the same transaction as the change it tells about: a rollback never sends it,
     a commit always does, eventually.
     """
-    with force_locale(language):
-        subject = render_template(f"mail/{template}/subject.txt", report=report, **context)
-        body_text = render_template(f"mail/{template}/body.txt", report=report, **context)
-        body_html = render_template(f"mail/{template}/body.html", report=report, **context)
     message = OutboxMessage(
         recipient=recipient,
         reply_to=reply_to or _reply_address(report),
         template=template,
-        subject=" ".join(subject.split()),
-        body_text=body_text,
-        body_html=body_html,
         report=report,
+        **render_mail(template, language, report=report, **context),
     )
     db.session.add(message)
     return message
+
+
+def insert_mail(recipient, template, language, *, report_id, reply_to, **context):
+    """queue_mail for a report written without the ORM (the intake, portal.reports.intake): the message is INSERTed
+    at once on the session's connection, in the same transaction, with the same defaults (pending, due now)."""
+    db.session.connection().execute(_INSERT_MAIL, {
+        "recipient": recipient, "reply_to": reply_to, "template": template, "report_id": report_id,
+        **render_mail(template, language, **context),
+    })
+
+
+_INSERT_MAIL = insert(OutboxMessage.__table__)  # built once, its values given as parameters (the intake is hot)
+
+
+def render_mail(template, language, **context):
+    """Subject (on one line), plain text and HTML of `mail/<template>/` in the recipient's language.
+
+    Rendered by Jinja itself, not Flask's render_template: a mail reads only what it is given (and the template
+    globals), never the request, session or logged-in user that a page's context processors add, so it comes out
+    the same from a page and from the scheduler, and cheaper.
+    """
+    environment = current_app.jinja_env
+    with force_locale(language):
+        subject, body_text, body_html = (
+            environment.get_template(f"mail/{template}/{part}").render(context)
+            for part in ("subject.txt", "body.txt", "body.html")
+        )
+    return {"subject": " ".join(subject.split()), "body_text": body_text, "body_html": body_html}
 
 
 def _reply_address(report):
@@ -57,8 +80,17 @@ def _reply_address(report):
 
 def external_url(endpoint, **values):
     """An absolute address for e-mails, built from MELDPUNT_BASE_URL rather than the current request."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    base_url = current_app.config["BASE_URL"]
+    bound = current_app.extensions.get(_EXTERNAL_URLS)
+    if bound is None or bound[0] != base_url:
+        # Bound once per app and address (a new request context for every link cost as much as a query).
+        base = urlsplit(base_url)
+        bound = (base_url, current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme))
+        current_app.extensions[_EXTERNAL_URLS] = bound
+    return bound[1].build(endpoint, values, force_external=True)
+
+
+_EXTERNAL_URLS = "meldpunt.external_urls"
 
 
 def backoff(attempts):

@@ -4,16 +4,17 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists, func, select
 
 from portal.calendar import deadlines
 from portal.calendar.clock import now_utc, past_moment
+from portal.contact_details import normalise_email
+from portal.database import insert_unless_taken
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.mail.outbox import external_url, queue_mail
+from portal.mail.outbox import external_url, insert_mail
 from portal.reference.models import Category
-from portal.reports.history import record_event
+from portal.reports.history import insert_event
 from portal.reports.models import Channel, ContactPreference, Report, ReportStatus
 from portal.reports.references import new_reference
 from portal.reports.terms import next_due, wants_contact
@@ -41,58 +42,85 @@ CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
 REFERENCE_ATTEMPTS = 5
 
 
+@dataclass
+class NewReport:
+    """A report being received, as its confirmation e-mail and the page after sending tell it; `id` and
+    `reference` are set when it is stored."""
+
+    received_at: datetime
+    name: str | None
+    email: str | None
+    contact_preference: ContactPreference
+    first_contact_due: date
+    closing_due: date
+    confirmation: str | None  # "queued", "withheld" (too many to this address today), or None without an address
+    first_contact_at: None = None  # none yet: portal.reports.terms.next_due reads it
+    id: int | None = None
+    reference: str | None = None
+
+
 def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB, received_at: datetime | None = None):
     """Store a new report with its terms and "received" event; queue the confirmation if we have an address.
 
-    Flushes, never commits: the caller commits once, so the report and its e-mail stand or fall together.
-    Written in one flush (three INSERTs) inside a savepoint: a reference drawn twice (one in 10^12) is caught by
-    its UNIQUE constraint and drawn again, instead of asking the database beforehand for every report.
+    Writes, never commits: the caller commits once, so the report and its e-mail stand or fall together.
+    A burst of residents after a bad bulk letter comes through here, so the three rows (report, event, mail) are
+    three plain INSERTs rather than the ORM's unit of work, which costs several times more per report. A reference
+    drawn twice (one in 10^12) is not inserted (ON CONFLICT DO NOTHING) and drawn again: no look-up beforehand and
+    no savepoint. Returns the NewReport; load the Report by its id where the ORM object is needed.
     """
     received_at = received_at or now_utc()
-    confirm = bool(details.email) and _may_confirm(details.email, channel)
-    for attempt in range(REFERENCE_ATTEMPTS):
-        try:
-            # The savepoint begins before anything is added: a failed flush takes back only this report.
-            with db.session.begin_nested():
-                report = _new_report(details, language, channel, received_at)
-                if confirm:
-                    queue_mail(report.email, "confirmation", language, report=report,
-                               status_url=external_url("portal.status", code=report.reference))
-        except IntegrityError:
-            if attempt + 1 == REFERENCE_ATTEMPTS or not _reference_taken(report.reference):
-                raise
-            continue
-        return report
-
-
-def _new_report(details, language, channel, received_at):
-    """The report and its "received" event, added to the session, not yet flushed."""
     category = details.category
-    report = Report(
-        reference=new_reference(),
+    confirmation = None
+    if details.email:
+        confirmation = "queued" if _may_confirm(details.email, channel) else "withheld"
+    report = NewReport(
         received_at=received_at,
-        channel=channel,
-        category=category,
-        description=details.description,
-        contact_date=details.contact_date,
-        letter_reference=details.letter_reference or None,
         name=details.name or None,
         email=details.email or None,
-        phone=details.phone or None,
         contact_preference=details.contact_preference,
-        language=language,
-        status=ReportStatus.NEW,
         first_contact_due=deadlines.due_date(received_at, category.first_contact_days),
         closing_due=deadlines.due_date(received_at, category.closing_days),
+        confirmation=confirmation,
     )
-    report.next_due = next_due(report)
-    db.session.add(report)
-    record_event(report, "received", created_at=received_at, channel=channel.value, category=category.code)
+    report.id, report.reference = _insert_with_new_reference({
+        "received_at": received_at,
+        "channel": channel,
+        "category_id": category.id,
+        "description": details.description,
+        "contact_date": details.contact_date,
+        "letter_reference": details.letter_reference or None,
+        "name": report.name,
+        "email": report.email,
+        "phone": details.phone or None,
+        "contact_preference": report.contact_preference,
+        "language": language,
+        "status": ReportStatus.NEW,
+        "first_contact_due": report.first_contact_due,
+        "closing_due": report.closing_due,
+        "next_due": next_due(report),
+    })
+    insert_event(report.id, "received", created_at=received_at, channel=channel.value, category=category.code)
+    if confirmation == "queued":
+        # A new report has no team yet: a reply goes to the KCC.
+        insert_mail(report.email, "confirmation", language, report_id=report.id,
+                    reply_to=current_app.config["KCC_EMAIL"], report=report,
+                    status_url=external_url("portal.status", code=report.reference))
     return report
 
 
-def _reference_taken(reference):
-    return db.session.scalar(select(exists().where(Report.reference == reference)))
+class NoFreeReference(RuntimeError):
+    """Every reference drawn was taken: the random source is broken, not unlucky."""
+
+
+def _insert_with_new_reference(values):
+    insert_report = insert_unless_taken(Report.__table__, "reference", returning="id")
+    connection = db.session.connection()
+    for _ in range(REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        report_id = connection.execute(insert_report, {"reference": reference, **values}).scalar()
+        if report_id is not None:
+            return report_id, reference
+    raise NoFreeReference(f"{REFERENCE_ATTEMPTS} references drawn, all taken")
 
 
 def _may_confirm(email, channel):
@@ -102,24 +130,24 @@ def _may_confirm(email, channel):
         return True
     limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
     # Counted over the reports with the address (each got its confirmation until the limit was reached), on the
-    # received_at index: a day's reports, not the whole outbox. Case-blind, so "Jan@" and "jan@" are one address.
-    # Asked before the new report is added, so that the question does not flush it.
-    earlier = db.session.scalar(
-        select(func.count()).select_from(Report).where(
-            Report.received_at >= now_utc() - timedelta(days=1),
-            func.lower(Report.email) == email.lower(),
-        )
-    )
+    # address's own index (ix_reports_email): a handful of rows, also in a burst of thousands of reports a day.
+    # Addresses are stored in one form (portal.contact_details), so "Jan@" and "jan@" are one address.
+    earlier = db.session.connection().scalar(
+        _CONFIRMED_TO_ADDRESS, {"email": normalise_email(email), "since": now_utc() - timedelta(days=1)})
     return earlier < limit
+
+
+# Built once and counted without the ORM's result machinery, which would cost more than the query (the intake is hot).
+_CONFIRMED_TO_ADDRESS = select(func.count()).where(
+    Report.__table__.c.email == bindparam("email"), Report.__table__.c.received_at >= bindparam("since"))
 
 
 def register_on_behalf(details: ReportDetails, *, language, channel, received_at, by):
     """A report a resident made by phone, at the desk or by e-mail, registered by staff: when it came in is when
     the terms start, so it cannot be in the future (FutureMoment)."""
-    report = receive_report(details, language=language, channel=channel, received_at=past_moment(received_at))
-    record_event(report, "registered_by_staff", by, channel=channel.value)
-    db.session.flush()
-    return report
+    new = receive_report(details, language=language, channel=channel, received_at=past_moment(received_at))
+    insert_event(new.id, "registered_by_staff", by, channel=channel.value)
+    return new
 
 
 def find_by_reference(reference):
@@ -152,6 +180,16 @@ class Receipt:
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+
+def receipt_of_new(report: NewReport):
+    """The receipt of a report just received: everything it says is known without asking the database."""
+    return Receipt(
+        reference=report.reference,
+        contact_due=report.first_contact_due if wants_contact(report) else None,
+        closing_due=report.closing_due,
+        confirmation=report.confirmation,
+    )
 
 
 def receipt_for(report):

@@ -13,6 +13,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 FLASK_LOGIN_FRESH = "_fresh"
 FLASK_LOGIN_USER = "_user_id"
+_SERIALIZER = "meldpunt.session_serializer"
 
 
 class TrackedSession(SecureCookieSession):
@@ -36,6 +37,16 @@ def only_anonymous_freshness_changed(session):
 
 class QuietSessionInterface(SecureCookieSessionInterface):
     session_class = TrackedSession
+
+    def get_signing_serializer(self, app):
+        # Flask builds the serializer twice a request, and itsdangerous test-serialises on every build: kept per
+        # app and keys instead (a new SECRET_KEY or fallback list gives a new one).
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = app.extensions.get(_SERIALIZER)
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions[_SERIALIZER] = cached
+        return cached[1]
 
     def should_set_cookie(self, app, session):
         if session.modified and only_anonymous_freshness_changed(session):

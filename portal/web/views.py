@@ -6,7 +6,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.extensions import db, limiter
 from portal.i18n import current_language
 from portal.reference.models import Category
-from portal.reports.intake import Receipt, find_by_reference, receipt_for, receive_report, unsaved_receipt
+from portal.reports.intake import (
+    Receipt,
+    find_by_reference,
+    receipt_for,
+    receipt_of_new,
+    receive_report,
+    unsaved_receipt,
+)
 from portal.reports.references import new_reference, normalise
 from portal.reports.satisfaction import TokenProblem, record_grade, report_for_token
 from portal.reports.terms import wants_contact
@@ -49,8 +56,7 @@ def report_form():
         # Answered exactly like a report, so a robot learns nothing; nothing is stored or sent.
         receipt = unsaved_receipt(form.details(categories), new_reference())
     else:
-        report = receive_report(form.details(categories), language=current_language())
-        receipt = receipt_for(report)  # before the commit, which would make the report load again
+        receipt = receipt_of_new(receive_report(form.details(categories), language=current_language()))
         db.session.commit()
     # The same cookie either way; only for a robot does the received page read it (nothing else holds its report).
     session[RECEIPT_KEY] = receipt.as_dict()
