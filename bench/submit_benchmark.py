@@ -348,7 +348,7 @@ def check_nothing_given_up(url, expected_at_least):
 # The steps of a submission, by where the app looks them up when it runs (module, attribute): each is wrapped in a
 # timer for --profile. Nested steps are counted in their parent too. A step the code no longer has is left out.
 STAGES = [
-    ("portal.web.views", "active_categories", "categories for the form (SQL)"),
+    ("portal.web.views", "offered_categories", "categories for the form (SQL every 10 s)"),
     ("portal.web.forms", "ReportForm.validate", "form validation (CSRF, fields, plain text)"),
     ("portal.web.views", "receive_report", "receive_report (everything below)"),
     ("portal.reports.intake", "_may_confirm", "  confirmations to this address today (SQL)"),

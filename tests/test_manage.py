@@ -257,6 +257,49 @@ def test_an_invalid_term_is_refused_and_nothing_changes(client, admin, post_form
     assert (category.first_contact_days, category.closing_days) == before and category.name_en != "Changed"
 
 
+def test_a_category_an_admin_changes_is_offered_at_once_by_the_form_and_its_terms_apply(
+        app, client, admin, post_form, db, report_form_data):
+    from portal.reports.models import Report
+
+    resident = app.test_client()
+    assert "Tweede naam" not in resident.get("/melden").get_data(as_text=True)  # the form keeps its categories now
+    callback = fresh(db, Category, code="callback")
+    letter = fresh(db, Category, code="letter")
+    assert post_form(f"/admin/manage/categories/{callback.id}", category_data(
+        callback, name_nl="Tweede naam", first_contact_days="1", closing_days="2")).status_code == 303
+    assert post_form(f"/admin/manage/categories/{letter.id}", category_data(letter, active=None)).status_code == 303
+
+    page = resident.get("/melden").get_data(as_text=True)
+    assert "Tweede naam" in page and 'value="letter"' not in page
+    token = csrf_token_from(page)
+    answer = resident.post("/melden", data={**report_form_data(), "csrf_token": token, "category": "letter"})
+    assert answer.status_code == 422, "a category no longer offered is refused"
+    answer = resident.post("/melden", data={**report_form_data(), "csrf_token": token, "category": "callback"})
+    assert answer.status_code == 303
+    report = db.session.scalar(select(Report))
+    assert report.closing_due == deadlines.due_date(report.received_at, 2), "the new term applies at once"
+
+
+def test_a_change_made_elsewhere_reaches_the_form_within_the_seconds_it_is_kept(
+        app, client, db, monkeypatch):
+    from portal.reference import offered
+
+    assert "Van elders" not in client.get("/melden").get_data(as_text=True)
+    # Another process (another worker, another host) changes the row: nothing of this process hears of it.
+    with db.engine.begin() as connection:
+        connection.execute(update(Category).where(Category.code == "callback").values(name_nl="Van elders"))
+    later = offered.time.monotonic() + offered.CACHE_SECONDS + 0.1
+    monkeypatch.setattr(offered.time, "monotonic", lambda: later)
+    assert "Van elders" in client.get("/melden").get_data(as_text=True)
+
+
+def test_a_bulk_change_to_the_categories_in_this_process_is_offered_at_once(client, db):
+    assert "In bulk" not in client.get("/melden").get_data(as_text=True)
+    db.session.execute(update(Category).where(Category.code == "callback").values(name_nl="In bulk"))
+    db.session.commit()
+    assert "In bulk" in client.get("/melden").get_data(as_text=True)
+
+
 # Closing days
 
 def test_an_added_closing_day_is_skipped_by_due_date(client, admin, post_form, db):

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.mail.outbox import external_url, insert_mail
 from portal.reference.models import Category
+from portal.reference.offered import OfferedCategory
 from portal.reports.history import insert_event
 from portal.reports.models import Channel, ContactPreference, Report, ReportStatus
 from portal.reports.references import new_reference
@@ -24,7 +25,7 @@ from portal.reports.terms import next_due, wants_contact
 class ReportDetails:
     """What a resident (or staff on their behalf) tells us; already validated and cleaned."""
 
-    category: Category
+    category: Category | OfferedCategory  # the resident's form offers the kept copy (portal.reference.offered)
     description: str
     contact_date: date | None = None
     letter_reference: str | None = None

@@ -38,10 +38,10 @@ def handle_csrf_error(error):
     # An expired or missing token on the report form: show the form again with what was typed.
     if request.endpoint == "portal.report_form":
         from portal.i18n import current_language
+        from portal.reference.offered import offered_categories
         from portal.web.forms import ReportForm
-        from portal.web.views import active_categories
 
-        categories = active_categories()
+        categories = offered_categories()
         form = ReportForm(categories=categories, language=current_language())
         return render_template(
             "portal/report_form.html", form=form, categories=categories, session_expired=True

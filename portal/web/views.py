@@ -1,11 +1,11 @@
 """The resident's pages: start, report form, confirmation, status and the health check."""
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, limiter
 from portal.i18n import current_language
-from portal.reference.models import Category
+from portal.reference.offered import offered_categories
 from portal.reports.intake import (
     Receipt,
     find_by_reference,
@@ -30,10 +30,6 @@ GRADE_PROBLEM_STATUS = {
 }
 
 
-def active_categories():
-    return db.session.scalars(select(Category).where(Category.active).order_by(Category.position, Category.id)).all()
-
-
 def render_report_form(form, categories, status=200):
     return render_template("portal/report_form.html", form=form, categories=categories), status
 
@@ -46,7 +42,7 @@ def index():
 @bp.route("/melden", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
 def report_form():
-    categories = active_categories()
+    categories = offered_categories()
     form = ReportForm(categories=categories, language=current_language())
     if request.method == "GET":
         return render_report_form(form, categories)
