@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from portal.calendar.clock import local_date
@@ -117,11 +117,20 @@ def _closing_days(first: date, last: date | None, given: Iterable[date] | None) 
     pending = any(isinstance(thing, ClosingDay) for thing in (*session.new, *session.dirty, *session.deleted))
     if read is None or read[0] > first or pending:
         # All closing days from `first` on (a handful a year): later look-ups in this transaction filter these.
-        # A pending change is flushed by this query, which empties the cache first (_forget_closing_days).
-        days = frozenset(session.scalars(db.select(ClosingDay.day).where(ClosingDay.day >= first)))
+        # A pending change is flushed first, which empties the cache (_forget_closing_days). Asked without the ORM's
+        # result machinery, which costs more than the query (every new report asks).
+        if pending:
+            session.flush()
+        days = frozenset(session.connection().scalars(_closing_days_from(ClosingDay), {"first": first}))
         read = (first, days)
         session.info[_READ_KEY] = read
     return frozenset(day for day in read[1] if day >= first and (last is None or day <= last))
+
+
+@lru_cache(maxsize=1)
+def _closing_days_from(closing_day_model):
+    table = closing_day_model.__table__
+    return select(table.c.day).where(table.c.day >= bindparam("first"))
 
 
 # The closing days read in the session's current transaction, as (from, days): one query answers both terms of a
@@ -209,7 +218,11 @@ def due_date(received: datetime, working_days: int, *, closing_days: Iterable[da
     if working_days == 0:
         return start
     # One query for all closing days ahead: the table holds a handful a year, and the window may grow.
-    closed = _closing_days(start, None, closing_days)
+    return _due_date_from_local(start, working_days, _closing_days(start, None, closing_days))
+
+
+@lru_cache(maxsize=1024)  # the same few terms from the same day, for every report of a busy day
+def _due_date_from_local(start: date, working_days: int, closed: frozenset[date]) -> date:
     span = 2 * working_days + _SPAN_MARGIN_DAYS
     for _ in range(_MAX_WINDOW_GROWTHS):
         calendar = WorkingCalendar(start, start + timedelta(days=span), closed)
