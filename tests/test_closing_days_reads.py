@@ -1,5 +1,6 @@
-"""A new report reads the closing days once for both its terms (it read them twice), and a closing day that is added,
-changed or removed in the same transaction still counts at once, as when every term asked the database."""
+"""A new report reads the closing days once for both its terms (it read them twice), or not at all when this process
+read them less than portal.kept.SECONDS ago; a closing day that is added, changed or removed in this process still
+counts at once, as when every term asked the database, and one changed elsewhere within those seconds."""
 from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -92,8 +93,51 @@ def test_a_shorter_range_is_answered_from_the_same_read(app, db):
     assert between == working_days_between(date(2026, 5, 14), date(2026, 6, 30),
                                            closing_days={FRIDAY_AFTER_ASCENSION})
     assert later == working_days_between(date(2026, 6, 1), date(2026, 7, 31), closing_days={date(2026, 7, 1)})
-    # An earlier start than was read asks the database again.
+    # Every closing day was read: an earlier start needs no second read either.
     with closing_day_queries(db) as statements:
         assert working_days_between(date(2026, 5, 1), date(2026, 5, 31)) == working_days_between(
             date(2026, 5, 1), date(2026, 5, 31), closing_days={FRIDAY_AFTER_ASCENSION})
+    assert statements == []
+
+
+def test_reports_in_a_burst_read_the_closing_days_once_for_all(app, db, make_report):
+    with closing_day_queries(db) as statements:
+        for _ in range(5):
+            make_report(received_at=RECEIVED)
     assert len(statements) == 1
+
+
+def test_a_closing_day_not_yet_committed_counts_for_its_own_transaction_only(app, db):
+    from portal.extensions import db as database
+    from portal.models import ClosingDay
+
+    def elsewhere():
+        # Another request of this process: its own app context, its own session.
+        with app.app_context():
+            try:
+                return due_date(RECEIVED, 1)
+            finally:
+                database.session.remove()
+
+    assert elsewhere() == date(2026, 5, 15)
+    db.session.add(ClosingDay(day=FRIDAY_AFTER_ASCENSION, description="Vrijdag na Hemelvaart"))
+    db.session.flush()
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    assert elsewhere() == date(2026, 5, 15), "a closing day nobody committed yet must not count for others"
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    db.session.commit()
+    assert elsewhere() == date(2026, 5, 18), "once committed it counts at once in this process"
+
+
+def test_a_closing_day_added_elsewhere_counts_within_the_seconds_it_is_kept(app, db, monkeypatch):
+    from portal import kept
+    from portal.models import ClosingDay
+
+    assert due_date(RECEIVED, 1) == date(2026, 5, 15)
+    # Another process (another worker, another host) adds the day: nothing of this process hears of it.
+    with db.engine.begin() as connection:
+        connection.execute(ClosingDay.__table__.insert().values(day=FRIDAY_AFTER_ASCENSION, description="Elders"))
+    db.session.rollback()  # a new transaction, as a new request has
+    later = kept.time.monotonic() + kept.SECONDS + 0.1
+    monkeypatch.setattr(kept.time, "monotonic", lambda: later)
+    assert due_date(RECEIVED, 1) == date(2026, 5, 18)

@@ -282,14 +282,14 @@ def test_a_category_an_admin_changes_is_offered_at_once_by_the_form_and_its_term
 
 def test_a_change_made_elsewhere_reaches_the_form_within_the_seconds_it_is_kept(
         app, client, db, monkeypatch):
-    from portal.reference import offered
+    from portal import kept
 
     assert "Van elders" not in client.get("/melden").get_data(as_text=True)
     # Another process (another worker, another host) changes the row: nothing of this process hears of it.
     with db.engine.begin() as connection:
         connection.execute(update(Category).where(Category.code == "callback").values(name_nl="Van elders"))
-    later = offered.time.monotonic() + offered.CACHE_SECONDS + 0.1
-    monkeypatch.setattr(offered.time, "monotonic", lambda: later)
+    later = kept.time.monotonic() + kept.SECONDS + 0.1
+    monkeypatch.setattr(kept.time, "monotonic", lambda: later)
     assert "Van elders" in client.get("/melden").get_data(as_text=True)
 
 

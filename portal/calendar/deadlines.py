@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
-from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from portal.calendar.clock import local_date
+from portal.kept import KeptCopy
 
 # The days of Algemene termijnenwet art. 3, first paragraph (its general holidays) and second paragraph
 # (Goede Vrijdag), by the names holidays.NL gives them in Dutch, the language of its source strings.
@@ -113,42 +113,15 @@ def _closing_days(first: date, last: date | None, given: Iterable[date] | None) 
     from portal.extensions import db
 
     session = db.session()
-    read = session.info.get(_READ_KEY)
-    pending = any(isinstance(thing, ClosingDay) for thing in (*session.new, *session.dirty, *session.deleted))
-    if read is None or read[0] > first or pending:
-        # All closing days from `first` on (a handful a year): later look-ups in this transaction filter these.
-        # A pending change is flushed first, which empties the cache (_forget_closing_days). Asked without the ORM's
-        # result machinery, which costs more than the query (every new report asks).
-        if pending:
-            session.flush()
-        days = frozenset(session.connection().scalars(_closing_days_from(ClosingDay), {"first": first}))
-        read = (first, days)
-        session.info[_READ_KEY] = read
-    return frozenset(day for day in read[1] if day >= first and (last is None or day <= last))
+    if any(isinstance(thing, ClosingDay) for thing in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()  # a change not written yet counts too (the flush drops the kept copy)
+    # Every closing day (a handful a year), kept a few seconds per process (portal.kept): every new report asks.
+    days = _KEPT_CLOSING_DAYS.get(session, lambda: frozenset(
+        session.connection().scalars(select(ClosingDay.__table__.c.day))))
+    return frozenset(day for day in days if day >= first and (last is None or day <= last))
 
 
-@lru_cache(maxsize=1)
-def _closing_days_from(closing_day_model):
-    table = closing_day_model.__table__
-    return select(table.c.day).where(table.c.day >= bindparam("first"))
-
-
-# The closing days read in the session's current transaction, as (from, days): one query answers both terms of a
-# new report and every term on a page. Forgotten whenever the session writes anything (a flush, an UPDATE, a
-# DELETE) or its transaction ends, so a closing day added, changed or removed is seen at once, as before.
-_READ_KEY = "meldpunt.closing_days_read"
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_transaction_end")
-def _forget_closing_days(session, *_):
-    session.info.pop(_READ_KEY, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _forget_closing_days_on_write(execute_state):
-    if not execute_state.is_select:
-        execute_state.session.info.pop(_READ_KEY, None)
+_KEPT_CLOSING_DAYS = KeptCopy("closing_days")
 
 
 class WorkingCalendar:
