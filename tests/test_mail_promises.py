@@ -307,3 +307,21 @@ def test_the_history_speaks_the_staffs_words_not_code_names(client, make_staff, 
     for code_name in ("status:", "closing_due", "first_contact_due", "assigned →", "team:"):
         assert code_name not in history, f"{code_name!r} is a code name"
     assert ":07" not in history and "CET" not in history, "no seconds or zone abbreviations"
+
+
+def test_a_mail_in_one_language_leaves_the_pages_and_the_other_languages_mails_in_theirs(client, db, make_report):
+    from portal.mail.outbox import render_mail
+
+    english = make_report(email="anna@example.nl", language="en")
+    dutch = make_report(email="piet@example.nl", language="nl")
+    for _ in range(2):  # the second round reads each language's environment as the first made it
+        assert "We have received your report" in render_mail("confirmation", "en", report=english, status_url="x")[
+            "subject"]
+        assert "Wij hebben uw melding" in render_mail("confirmation", "nl", report=dutch, status_url="x")["subject"]
+        assert "Melding doen" in client.get("/melden").get_data(as_text=True)
+        assert "Make a report" in client.get("/melden?lang=en").get_data(as_text=True)
+        client.get("/melden?lang=nl")
+    # And the confirmations the two residents got, each in their own language.
+    subjects = {mail.recipient: mail.subject for mail in db.session.scalars(select(OutboxMessage))}
+    assert subjects["anna@example.nl"].startswith("We have received your report")
+    assert subjects["piet@example.nl"].startswith("Wij hebben uw melding")
