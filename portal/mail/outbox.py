@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from flask import current_app
 from flask_babel import force_locale, get_translations
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from portal.calendar.clock import now_utc
 from portal.extensions import db, mail
@@ -44,16 +44,19 @@ def queue_mail(recipient, template, language, report=None, reply_to=None, **cont
     return message
 
 
-def insert_mail(recipient, template, language, *, report_id, reply_to, **context):
-    """queue_mail for a report written without the ORM (the intake, portal.reports.intake): the message is INSERTed
-    at once on the session's connection, in the same transaction, with the same defaults (pending, due now)."""
-    db.session.connection().execute(_INSERT_MAIL, {
+def mail_row(recipient, template, language, *, report_id, reply_to, **context):
+    """The outbox row queue_mail would add, as the values of a plain INSERT (MAIL_ROW_COLUMNS), for a report written
+    without the ORM (the intake, portal.reports.intake): rendered now, pending, due now."""
+    now = now_utc()
+    return {
         "recipient": recipient, "reply_to": reply_to, "template": template, "report_id": report_id,
+        "created_at": now, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
         **render_mail(template, language, **context),
-    })
+    }
 
 
-_INSERT_MAIL = insert(OutboxMessage.__table__)  # built once, its values given as parameters (the intake is hot)
+MAIL_ROW_COLUMNS = ("recipient", "reply_to", "template", "report_id", "created_at", "status", "attempts",
+                    "next_attempt_at", "subject", "body_text", "body_html")
 
 
 def render_mail(template, language, **context):

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, insert, select
 
 from portal.calendar import deadlines
 from portal.calendar.clock import now_utc, past_moment
@@ -12,7 +12,7 @@ from portal.contact_details import normalise_email
 from portal.database import insert_unless_taken
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.mail.outbox import external_url, insert_mail
+from portal.mail.outbox import MAIL_ROW_COLUMNS, external_url, mail_row
 from portal.reference.models import Category
 from portal.reference.offered import OfferedCategory
 from portal.reports.history import insert_event
@@ -71,9 +71,6 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
     """
     received_at = received_at or now_utc()
     category = details.category
-    confirmation = None
-    if details.email:
-        confirmation = "queued" if _may_confirm(details.email, channel) else "withheld"
     report = NewReport(
         received_at=received_at,
         name=details.name or None,
@@ -81,7 +78,7 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
         contact_preference=details.contact_preference,
         first_contact_due=deadlines.due_date(received_at, category.first_contact_days),
         closing_due=deadlines.due_date(received_at, category.closing_days),
-        confirmation=confirmation,
+        confirmation=None,
     )
     report.id, report.reference = _insert_with_new_reference({
         "received_at": received_at,
@@ -101,12 +98,49 @@ def receive_report(details: ReportDetails, *, language: str, channel=Channel.WEB
         "next_due": next_due(report),
     })
     insert_event(report.id, "received", created_at=received_at, channel=channel.value, category=category.code)
-    if confirmation == "queued":
-        # A new report has no team yet: a reply goes to the KCC.
-        insert_mail(report.email, "confirmation", language, report_id=report.id,
-                    reply_to=current_app.config["KCC_EMAIL"], report=report,
-                    status_url=external_url("portal.status", code=report.reference))
+    if report.email:
+        report.confirmation = "queued" if _queue_confirmation(report, language, channel) else "withheld"
     return report
+
+
+def _queue_confirmation(report, language, channel):
+    """Queue the confirmation of a new report; False when its address already had the day's confirmations.
+
+    Counted over the other reports with the address in the past 24 hours (each got its confirmation until the limit
+    was reached), on the address's own index; addresses are stored in one form (portal.contact_details), so "Jan@"
+    and "jan@" are one address. The count is the condition of the INSERT itself (INSERT … SELECT … WHERE), so it
+    costs no question of its own. A report staff register is always confirmed.
+    """
+    # A new report has no team yet: a reply goes to the KCC.
+    row = mail_row(report.email, "confirmation", language, report_id=report.id,
+                   reply_to=current_app.config["KCC_EMAIL"], report=report,
+                   status_url=external_url("portal.status", code=report.reference))
+    connection = db.session.connection()
+    if channel is not Channel.WEB:
+        connection.execute(_INSERT_MAIL, row)
+        return True
+    limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
+    queued = connection.execute(_INSERT_MAIL_UNLESS_LIMIT_REACHED, {
+        **row, "address": normalise_email(report.email), "since": now_utc() - timedelta(days=1),
+        "this_report": report.id, "limit": limit,
+    }).first()
+    return queued is not None
+
+
+def _insert_mail_unless_limit_reached():
+    outbox, reports = OutboxMessage.__table__, Report.__table__
+    earlier = select(func.count()).where(
+        reports.c.email == bindparam("address"),
+        reports.c.received_at >= bindparam("since"),
+        reports.c.id != bindparam("this_report"),
+    ).scalar_subquery()
+    row = select(*(bindparam(name, type_=outbox.c[name].type) for name in MAIL_ROW_COLUMNS))
+    return insert(outbox).from_select(MAIL_ROW_COLUMNS, row.where(earlier < bindparam("limit"))).returning(outbox.c.id)
+
+
+# Built once, their values given as parameters (a statement made anew costs more in Python than in the database).
+_INSERT_MAIL = insert(OutboxMessage.__table__)
+_INSERT_MAIL_UNLESS_LIMIT_REACHED = _insert_mail_unless_limit_reached()
 
 
 class NoFreeReference(RuntimeError):
@@ -122,25 +156,6 @@ def _insert_with_new_reference(values):
         if report_id is not None:
             return report_id, reference
     raise NoFreeReference(f"{REFERENCE_ATTEMPTS} references drawn, all taken")
-
-
-def _may_confirm(email, channel):
-    """Whether a new report's confirmation may go out: always for one staff registered, for one from the form
-    only while its address has had fewer than the day's confirmations."""
-    if channel is not Channel.WEB:
-        return True
-    limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
-    # Counted over the reports with the address (each got its confirmation until the limit was reached), on the
-    # address's own index (ix_reports_email): a handful of rows, also in a burst of thousands of reports a day.
-    # Addresses are stored in one form (portal.contact_details), so "Jan@" and "jan@" are one address.
-    earlier = db.session.connection().scalar(
-        _CONFIRMED_TO_ADDRESS, {"email": normalise_email(email), "since": now_utc() - timedelta(days=1)})
-    return earlier < limit
-
-
-# Built once and counted without the ORM's result machinery, which would cost more than the query (the intake is hot).
-_CONFIRMED_TO_ADDRESS = select(func.count()).where(
-    Report.__table__.c.email == bindparam("email"), Report.__table__.c.received_at >= bindparam("since"))
 
 
 def register_on_behalf(details: ReportDetails, *, language, channel, received_at, by):
