@@ -3,6 +3,7 @@ settings behind a reverse proxy, Redis for the rate limits, one database, and sc
 
 - Three workers of one host count the rate limits together in Redis (with memory:// each counted its own).
 - A Redis that is down costs the limits' strictness for a while, never a resident's report.
+- On PostgreSQL, a database that cuts every connection (a restart, a fail-over) loses no report.
 - On PostgreSQL, two hosts (two gunicorn instances, two workers each, on two ports) share one database and one
   Redis: a staff session made on one works on the other, the rate limits count requests to both together, a
   report filed on one is there on the other, and two schedulers started at the same moment send each mail once.
@@ -243,3 +244,28 @@ def test_two_schedulers_at_the_same_moment_send_each_mail_once(app, db, hosts, s
     assert {message.report.reference for message in outbox} == references
     assert {message.status for message in outbox} == {OutboxStatus.SENT}
     assert Counter(message["To"] for message in smtp.messages) == Counter(addresses)
+
+
+@requires_postgresql
+def test_a_database_that_dropped_every_connection_loses_no_report(app, client, db, report_form_data):
+    """A restarted or failed-over database cuts every connection the workers hold; the next resident's report is
+    still stored (each connection is tried before use), not an error page."""
+    from sqlalchemy import create_engine, text
+
+    data = report_form_data(email="anna@example.nl", contact_preference="email", consent="y")
+    assert client.post("/melden", data=data).status_code == 303  # the pool now holds a connection
+    db.session.remove()
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with other.connect() as connection:
+        cut = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user"
+        )).scalar_one()
+    other.dispose()
+    assert cut >= 1, "the app's pooled connection must have been cut"
+    answer = client.post("/melden", data=report_form_data(email="piet@example.nl", contact_preference="email",
+                                                         consent="y"))
+    assert answer.status_code == 303
+    stored = db.session.scalars(select(Report.email).order_by(Report.id)).all()
+    assert stored == ["anna@example.nl", "piet@example.nl"]
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == 2

@@ -1,9 +1,10 @@
 """Filters and helpers for templates: local times, form attributes for screen readers, the language link, and
 the name a mail may greet with."""
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
 
 from portal.calendar.clock import local_date, local_today
@@ -19,7 +20,12 @@ def local_datetime(moment, format="long"):
 
 
 def local_day(day, format="long"):
-    return format_date(day, format) if day else ""
+    return _written_day(day, format, str(get_locale())) if day else ""
+
+
+@lru_cache(maxsize=4096)  # the same few days on every page and mail of a day: the due dates of today's reports
+def _written_day(day, format, locale):
+    return format_date(day, format)  # in `locale`, the current one: part of the key
 
 
 def input_attributes(field, hint=None, **extra):
