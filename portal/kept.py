@@ -2,11 +2,13 @@
 
 After a bulk letter went wrong, thousands of residents report within the hour, and each submission would read the
 same handful of rows again. So a process keeps what it read for SECONDS. A change is seen at once by the process that
-made it (its copy is dropped when a change to the model is flushed, written in bulk, or committed) and by every
-other process (worker, host) within SECONDS. Until then the other process works with the rows it read last: a
-report's receipt and its stored terms agree with each other, so no promise differs from what is handled.
+made it (its copy is dropped when a change to the table is flushed, written with `db.session.execute`, committed
+or rolled back) and by every other process (worker, host) within SECONDS. Until then the other process works with
+the rows it read last: a report's receipt and its stored terms agree with each other, so no promise differs from what
+is handled. Write these tables through the session, never on its bare connection, or this process will not notice.
 """
-import time
+from itertools import count
+from time import monotonic
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -25,22 +27,31 @@ class KeptCopy:
         KeptCopy._all.append(self)
 
     def get(self, session, load):
-        """The kept copy, or `load()` when it is older than SECONDS. A session that changed the model and has not
+        """The kept copy, or `load()` when it is older than SECONDS. A session that changed the table and has not
         committed yet reads its own rows, never kept: another request must not see them before the commit."""
         if self in session.info.get(_CHANGED, ()):
             return load()
         kept = current_app.extensions.get(self.key)
-        now = time.monotonic()
+        now = monotonic()
         if kept is None or now - kept[0] > SECONDS:
-            kept = (now, load())
-            current_app.extensions[self.key] = kept
+            dropped = self._dropped()
+            rows = load()
+            # Kept only if no change was committed while loading (another thread's): else the old rows would stay.
+            if self._dropped() == dropped:
+                current_app.extensions[self.key] = (now, rows)
+            return rows
         return kept[1]
 
     def forget(self):
         if has_app_context():
             current_app.extensions.pop(self.key, None)
+            current_app.extensions[self.key + ".dropped"] = next(_DROPS)
+
+    def _dropped(self):
+        return current_app.extensions.get(self.key + ".dropped", 0)
 
 
+_DROPS = count(1)
 _CHANGED = "meldpunt.kept.changed"  # in a session's info: the copies its transaction changed
 
 
@@ -67,10 +78,10 @@ def _forget_after_a_bulk_change(execute_state):
             _changed(execute_state.session, copy)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_when_the_transaction_ends(session):
-    # Again at the end: another request of this process may have read the rows in between; after a rollback, the
-    # rows as they were before are read again.
-    for copy in session.info.pop(_CHANGED, ()):
-        copy.forget()
+@event.listens_for(Session, "after_transaction_end")
+def _forget_when_the_transaction_ends(session, transaction):
+    # Again when the whole transaction ends (not a savepoint: the change is still uncommitted then): another request
+    # of this process may have read the rows in between; after a rollback, the rows as they were are read again.
+    if transaction.parent is None:
+        for copy in session.info.pop(_CHANGED, ()):
+            copy.forget()

@@ -124,7 +124,10 @@ def test_a_closing_day_not_yet_committed_counts_for_its_own_transaction_only(app
     db.session.flush()
     assert due_date(RECEIVED, 1) == date(2026, 5, 18)
     assert elsewhere() == date(2026, 5, 15), "a closing day nobody committed yet must not count for others"
+    with db.session.begin_nested():  # a savepoint ending commits nothing yet
+        pass
     assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+    assert elsewhere() == date(2026, 5, 15), "still not, after a savepoint"
     db.session.commit()
     assert elsewhere() == date(2026, 5, 18), "once committed it counts at once in this process"
 
@@ -138,6 +141,23 @@ def test_a_closing_day_added_elsewhere_counts_within_the_seconds_it_is_kept(app,
     with db.engine.begin() as connection:
         connection.execute(ClosingDay.__table__.insert().values(day=FRIDAY_AFTER_ASCENSION, description="Elders"))
     db.session.rollback()  # a new transaction, as a new request has
-    later = kept.time.monotonic() + kept.SECONDS + 0.1
-    monkeypatch.setattr(kept.time, "monotonic", lambda: later)
+    later = kept.monotonic() + kept.SECONDS + 0.1
+    monkeypatch.setattr(kept, "monotonic", lambda: later)
     assert due_date(RECEIVED, 1) == date(2026, 5, 18)
+
+
+def test_rows_read_while_a_change_was_committed_are_not_kept(app, db):
+    """A threaded server: another thread commits a change while this one reads; what this one read is the old
+    state, so it must not be kept for the others."""
+    from portal.calendar.deadlines import _KEPT_CLOSING_DAYS as kept
+
+    loads = []
+
+    def read_during_a_commit():
+        loads.append("during")
+        kept.forget()  # what the other thread's commit does
+        return frozenset({FRIDAY_AFTER_ASCENSION})
+
+    assert kept.get(db.session(), read_during_a_commit) == {FRIDAY_AFTER_ASCENSION}
+    assert kept.get(db.session(), lambda: loads.append("after") or frozenset()) == frozenset()
+    assert loads == ["during", "after"]
