@@ -3,10 +3,13 @@ same three rows (report, "received" event, outbox mail) in one transaction, meas
 
     .venv/bin/python bench/submit_benchmark.py
     .venv/bin/python bench/submit_benchmark.py --concurrency 50 --rounds 5 --seconds 6 --workers 2
+    .venv/bin/python bench/submit_benchmark.py --reports 1000000  # into a table that holds a million already
     .venv/bin/python bench/submit_benchmark.py --profile 300     # where one submission spends its time
 
 Both servers run under gunicorn with the same number of sync workers on the local PostgreSQL, in a benchmark
-database of their own (meldpunt_bench_submit, emptied at the start; never the development or test database). The
+database of their own (meldpunt_bench_submit, emptied at the start; never the development or test database);
+`--reports 1000000` starts instead from a fresh copy of the database the other benchmarks seed with a million demo
+reports (meldpunt_bench_submit_1000000, copied from meldpunt_bench_1000000, which is seeded once if missing). The
 app runs its production settings with the rate limits off (FLASK_RATELIMIT_ENABLED=false). The bare route inserts
 the very subject and bodies the app rendered for a first report, so both write the same bytes.
 
@@ -66,7 +69,8 @@ def bare_app():
     with engine.connect() as conn:
         category_id, first_days, closing_days = conn.execute(
             text("SELECT id, first_contact_days, closing_days FROM categories WHERE code = 'callback'")).one()
-        mail = conn.execute(text("SELECT subject, body_text, body_html FROM outbox ORDER BY id LIMIT 1")).one()
+        mail = conn.execute(text("SELECT subject, body_text, body_html FROM outbox WHERE recipient = "
+                                 "'eerste@example.nl' ORDER BY id DESC LIMIT 1")).one()
     app = Flask("bare")
 
     @app.post("/bare")
@@ -105,29 +109,53 @@ def bare_app():
 
 # --- the database and the servers ------------------------------------------------------------------------------
 
-def prepare_database():
-    """The benchmark's own database, migrated and emptied of reports; one report filed through the app in-process
-    so that the bare route can insert the same mail."""
+def prepare_database(reports=0):
+    """The benchmark's own database, migrated: empty of reports, or (`reports`) a fresh copy of the benchmark
+    database with that many demo reports (seeded once, as the other benchmarks do). One report is filed through the
+    app in-process so that the bare route can insert the same mail. Returns its address and the id of that report:
+    the run's reports come after it."""
     sys.path.insert(0, str(BENCH))
     import flask_migrate
-    from common import bench_database_url
+    from common import bench_database_url, prepared_app
     from sqlalchemy import text
 
     from portal import create_app
     from portal.extensions import db
 
-    url = bench_database_url("postgresql", "submit")  # meldpunt_bench_submit
+    if reports:
+        seeded = prepared_app("postgresql", reports)  # meldpunt_bench_<reports>
+        with seeded.app_context():
+            source = db.engine.url.database
+            db.engine.dispose()
+        url = bench_database_url("postgresql", reports, name="meldpunt_bench_submit")
+        _copy_database(url, source)
+    else:
+        url = bench_database_url("postgresql", "submit")  # meldpunt_bench_submit
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()
-        db.session.execute(text("TRUNCATE outbox, report_events, report_causes, reports RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        if not reports:
+            db.session.execute(text("TRUNCATE outbox, report_events, report_causes, reports RESTART IDENTITY CASCADE"))
+            db.session.commit()
         client = app.test_client()
         token = TOKEN.search(client.get("/melden").get_data(as_text=True)).group(1)
         answer = client.post("/melden", data={**REPORT, "email": "eerste@example.nl", "csrf_token": token})
         assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
+        first = db.session.scalar(text("SELECT max(id) FROM reports"))
         db.engine.dispose()
-    return url
+    return url, first
+
+
+def _copy_database(url, source):
+    """`url`'s database made anew as a copy of `source` (PostgreSQL copies the files: seconds, not a new seeding)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target.database}"')
+        conn.execute(f'CREATE DATABASE "{target.database}" TEMPLATE "{source}"')
 
 
 def free_port():
@@ -328,18 +356,21 @@ def report(rates, latencies, statuses, cpu, server_cpu, ceiling, args):
           f"({ceiling_cpu / max(1, rate * args.seconds) * 1000:.2f} ms client CPU per request)")
 
 
-def check_nothing_given_up(url, expected_at_least):
-    """Every report the app stored has its confirmation in the outbox, committed with it."""
+def check_nothing_given_up(url, first, expected_at_least):
+    """Every report the app stored in the run has its confirmation in the outbox, committed with it."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        reports = conn.execute(text("SELECT count(*) FROM reports WHERE email IS NOT NULL")).scalar_one()
+        reports = conn.execute(text("SELECT count(*) FROM reports WHERE email IS NOT NULL AND id > :first"),
+                               {"first": first}).scalar_one()
         without_mail = conn.execute(text(
-            "SELECT count(*) FROM reports r WHERE r.email IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM outbox o WHERE o.report_id = r.id)")).scalar_one()
+            "SELECT count(*) FROM reports r WHERE r.id > :first AND r.email IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM outbox o WHERE o.report_id = r.id)"), {"first": first}).scalar_one()
+        before = conn.execute(text("SELECT count(*) FROM reports WHERE id <= :first"), {"first": first}).scalar_one()
     engine.dispose()
-    print(f"stored: {reports:,} reports with an e-mail address, {without_mail} of them without their mail")
+    print(f"stored in the run: {reports:,} reports with an e-mail address, {without_mail} of them without their mail "
+          f"(beside {before:,} reports there before)")
     assert reports >= expected_at_least and without_mail == 0
 
 
@@ -478,11 +509,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reports", type=int, default=0,
+                        help="start from a copy of the benchmark database with this many reports (default: empty)")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="instead: profile N submissions in-process (cProfile) and count their SQL")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    url = prepare_database()
+    url, first = prepare_database(args.reports)
     if args.profile:
         profile(url, args.profile)
         return
@@ -496,7 +529,7 @@ def main():
         for server in servers.values():
             server.stop()
     report(rates, latencies, statuses, cpu, server_cpu, ceiling, args)
-    check_nothing_given_up(url, sum(status == 303 for status in statuses["app"]))
+    check_nothing_given_up(url, first, sum(status == 303 for status in statuses["app"]))
 
 
 if __name__ == "__main__":
