@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from flask import current_app
 from flask_babel import force_locale, get_translations
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from portal.calendar.clock import now_utc
 from portal.extensions import db, mail
@@ -57,6 +57,14 @@ def mail_row(recipient, template, language, *, report_id, reply_to, **context):
 
 MAIL_ROW_COLUMNS = ("recipient", "reply_to", "template", "report_id", "created_at", "status", "attempts",
                     "next_attempt_at", "subject", "body_text", "body_html")
+
+
+def insert_mail(row):
+    """A mail_row INSERTed at once on the session's connection, in its transaction: a rollback never sends it."""
+    db.session.connection().execute(_INSERT_MAIL, row)
+
+
+_INSERT_MAIL = insert(OutboxMessage.__table__)  # built once, its values given as parameters (the intake is hot)
 
 
 def render_mail(template, language, **context):

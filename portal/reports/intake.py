@@ -12,7 +12,7 @@ from portal.contact_details import normalise_email
 from portal.database import insert_unless_taken
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.mail.outbox import MAIL_ROW_COLUMNS, external_url, mail_row
+from portal.mail.outbox import MAIL_ROW_COLUMNS, external_url, insert_mail, mail_row
 from portal.reference.models import Category
 from portal.reference.offered import OfferedCategory
 from portal.reports.history import insert_event
@@ -115,12 +115,11 @@ def _queue_confirmation(report, language, channel):
     row = mail_row(report.email, "confirmation", language, report_id=report.id,
                    reply_to=current_app.config["KCC_EMAIL"], report=report,
                    status_url=external_url("portal.status", code=report.reference))
-    connection = db.session.connection()
     if channel is not Channel.WEB:
-        connection.execute(_INSERT_MAIL, row)
+        insert_mail(row)
         return True
     limit = current_app.config.get("CONFIRMATIONS_PER_ADDRESS_PER_DAY", CONFIRMATIONS_PER_ADDRESS_PER_DAY)
-    queued = connection.execute(_INSERT_MAIL_UNLESS_LIMIT_REACHED, {
+    queued = db.session.connection().execute(_INSERT_MAIL_UNLESS_LIMIT_REACHED, {
         **row, "address": normalise_email(report.email), "since": now_utc() - timedelta(days=1),
         "this_report": report.id, "limit": limit,
     }).first()
@@ -138,8 +137,7 @@ def _insert_mail_unless_limit_reached():
     return insert(outbox).from_select(MAIL_ROW_COLUMNS, row.where(earlier < bindparam("limit"))).returning(outbox.c.id)
 
 
-# Built once, their values given as parameters (a statement made anew costs more in Python than in the database).
-_INSERT_MAIL = insert(OutboxMessage.__table__)
+# Built once, its values given as parameters (a statement made anew costs more in Python than in the database).
 _INSERT_MAIL_UNLESS_LIMIT_REACHED = _insert_mail_unless_limit_reached()
 
 
